@@ -1,0 +1,75 @@
+"""What every importer produces: validated records with their location, or rejects that say what is wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from graph_model import PillarTaxonomy, Record, RecordError, parse_record
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a record came from: file, and line (text formats) or row (spreadsheets)."""
+
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+@dataclass(frozen=True)
+class Parsed:
+    location: Location
+    record: Record
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A record (or a whole file) that was not loaded, and why, naming the field at fault."""
+
+    location: Location
+    field: str
+    reason: str
+    record_type: str | None = None
+    record_id: str | None = None
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "file": self.location.file,
+            "line": self.location.line,
+            "type": self.record_type,
+            "id": self.record_id,
+            "field": self.field,
+            "reason": self.reason,
+        }
+
+
+ImportItem = Parsed | Reject
+
+
+class Importer(Protocol):
+    """One source format: turns a file into located, validated records and rejects. No store access."""
+
+    name: str
+    extensions: tuple[str, ...]
+
+    def read(self, path: Path, pillars: PillarTaxonomy) -> Iterator[ImportItem]: ...
+
+
+def validate_raw(raw: Any, location: Location, pillars: PillarTaxonomy) -> Iterator[ImportItem]:
+    """Validate one raw mapping; yield the record, or one reject per field at fault."""
+    record_type = raw.get("type") if isinstance(raw, Mapping) else None
+    record_id = raw.get("id") if isinstance(raw, Mapping) else None
+    if record_id is None and isinstance(raw, Mapping) and "from" in raw:
+        record_id = f"{raw.get('from')}->{raw.get('to')}"
+    try:
+        yield Parsed(location, parse_record(raw, pillars))
+    except RecordError as error:
+        for problem in error.errors:
+            yield Reject(location, problem.field, problem.message,
+                         str(record_type) if record_type is not None else None,
+                         str(record_id) if record_id is not None else None)

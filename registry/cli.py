@@ -1,0 +1,292 @@
+"""The `registry` command: import, export, stats, schema and the embedded database's lifecycle."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from graph_model import DEFAULT_PILLARS, NODE_TYPES, RULES, PillarTaxonomy, metamodel_json_schema
+from importers import UnknownFormatError, expand_paths, importer_for
+from registry.graph import RegistryGraph
+from registry.settings import Neo4jSettings, RegistrySettings
+from registry.store import GraphStore, StoreError, open_store
+
+app = typer.Typer(help="OneGov Architecture Registry — Một hệ thống · Một dữ liệu · Một dịch vụ.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Start, stop and inspect the embedded database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+# Wide enough for reject tables when output goes to a file or CI log rather than a terminal.
+out = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+MAX_REJECTS_SHOWN = 50
+
+
+@dataclass
+class State:
+    settings: RegistrySettings
+
+    @property
+    def pillars(self) -> PillarTaxonomy:
+        if self.settings.pillars_file:
+            return PillarTaxonomy.from_file(self.settings.pillars_file)
+        return DEFAULT_PILLARS
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    store: Annotated[Optional[str], typer.Option(help="embedded (default) or neo4j [REGISTRY_STORE]")] = None,
+    data_dir: Annotated[Optional[Path], typer.Option(help="Embedded store's folder [REGISTRY_DATA_DIR]")] = None,
+    graph: Annotated[Optional[str], typer.Option(help="Graph name in the embedded store [REGISTRY_GRAPH]")] = None,
+    neo4j_uri: Annotated[Optional[str], typer.Option(help="[NEO4J_URI]")] = None,
+    neo4j_user: Annotated[Optional[str], typer.Option(help="[NEO4J_USER]")] = None,
+    neo4j_password: Annotated[Optional[str], typer.Option(help="[NEO4J_PASSWORD]")] = None,
+    neo4j_database: Annotated[Optional[str], typer.Option(help="[NEO4J_DATABASE]")] = None,
+) -> None:
+    """Settings come from environment variables; an option given here wins over its variable."""
+    overrides = {key: value for key, value in {"store": store, "data_dir": data_dir, "graph": graph}.items()
+                 if value is not None}
+    neo_overrides = {key: value for key, value in {"uri": neo4j_uri, "user": neo4j_user,
+                                                   "password": neo4j_password, "database": neo4j_database}.items()
+                     if value is not None}
+    try:
+        base = RegistrySettings()
+        settings = RegistrySettings.model_validate({
+            **base.model_dump(exclude={"neo4j"}), **overrides,
+            "neo4j": Neo4jSettings.model_validate({**base.neo4j.model_dump(), **neo_overrides}),
+        })
+    except ValueError as error:
+        err.print(f"[red]Invalid settings:[/] {error}")
+        raise typer.Exit(2) from None
+    ctx.obj = State(settings)
+
+
+@contextmanager
+def opened_graph(state: State, autostart: bool = True) -> Iterator[RegistryGraph]:
+    try:
+        store: GraphStore = open_store(state.settings, autostart=autostart)
+    except StoreError as error:
+        err.print(f"[red]Cannot open the {state.settings.store} store:[/] {error}")
+        raise typer.Exit(2) from None
+    try:
+        yield RegistryGraph(store)
+    except StoreError as error:
+        err.print(f"[red]Store error:[/] {error}")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+
+
+# --- schema ----------------------------------------------------------------------------------------------
+
+@app.command()
+def schema(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metamodel as JSON Schema")] = False,
+) -> None:
+    """Show the metamodel: node types, pillars and relationship rules."""
+    state: State = ctx.obj
+    if as_json:
+        sys.stdout.write(json.dumps(metamodel_json_schema(state.pillars), ensure_ascii=False, indent=2) + "\n")
+        return
+    pillars = Table("pillar", "tên", "name", title="Trụ cột / Pillars")
+    for pillar in state.pillars:
+        pillars.add_row(pillar.id, pillar.name, pillar.name_en)
+    out.print(pillars)
+    nodes = Table("type", "default pillar", "fields", title="Node types")
+    for label, model in NODE_TYPES.items():
+        nodes.add_row(label, model.default_pillar, ", ".join(name for name in model.model_fields if name != "type"))
+    out.print(nodes)
+    rels = Table("type", "from", "to", "cardinality", "meaning", title="Relationship types")
+    for rel_type, rule in RULES.items():
+        limits = [f"≤{rule.max_per_source} per source" if rule.max_per_source else "",
+                  f"≤{rule.max_per_target} per target" if rule.max_per_target else ""]
+        rels.add_row(rel_type, " | ".join(sorted(rule.sources)), " | ".join(sorted(rule.targets)),
+                     " ".join(limit for limit in limits if limit) or "many", f"{rule.meaning_vi} — {rule.meaning}")
+    out.print(rels)
+
+
+# --- import / export -------------------------------------------------------------------------------------
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories (read in sorted order)")],
+    format_name: Annotated[Optional[str], typer.Option("--format", help="Force a format (default: by extension)")] = None,
+    report: Annotated[Optional[Path], typer.Option(help="Write the rejects to this CSV file")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON")] = False,
+) -> None:
+    """Load files into the registry. Exit code 1 when any record was rejected (the valid ones still load)."""
+    from registry.loading import Loader
+
+    state: State = ctx.obj
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        err.print(f"[red]No such file or directory:[/] {', '.join(map(str, missing))}")
+        raise typer.Exit(2)
+    files = expand_paths(paths)
+    try:
+        for path in files:
+            importer_for(path, format_name)
+    except UnknownFormatError as error:
+        err.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from None
+    with opened_graph(state) as graph:
+        outcome = Loader(graph, batch_size=state.settings.batch_size, pillars=state.pillars).load_files(
+            files, format_name)
+    if report:
+        with report.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=["file", "line", "type", "id", "field", "reason"])
+            writer.writeheader()
+            writer.writerows(reject.as_row() for reject in outcome.rejects)
+    if as_json:
+        sys.stdout.write(json.dumps(outcome.as_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_outcome(outcome)
+    raise typer.Exit(0 if outcome.ok else 1)
+
+
+def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
+    summary = Table("", "created", "updated", "unchanged", title=f"Import {outcome.run_id}")
+    for kind, counter in outcome.counts.items():
+        summary.add_row(kind, str(counter["created"]), str(counter["updated"]), str(counter["unchanged"]))
+    out.print(summary)
+    out.print(f"{len(outcome.files)} file(s); rejected: {len(outcome.rejects)}")
+    if outcome.rejects:
+        table = Table("file", "line", "type", "id", "field", "reason", title="Rejected records", show_lines=False)
+        for reject in outcome.rejects[:MAX_REJECTS_SHOWN]:
+            row = reject.as_row()
+            table.add_row(row["file"], str(row["line"] or ""), row["type"] or "", row["id"] or "", row["field"],
+                          row["reason"])
+        err.print(table)
+        if len(outcome.rejects) > MAX_REJECTS_SHOWN:
+            err.print(f"… and {len(outcome.rejects) - MAX_REJECTS_SHOWN} more (use --report FILE.csv)")
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    format_name: Annotated[str, typer.Option("--format", help="Output format")] = "jsonl",
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="File to write (default: standard output)")] = None,
+) -> None:
+    """Write the whole registry in the native format; importing it into an empty store gives the same export."""
+    from registry.export import write_jsonl
+
+    state: State = ctx.obj
+    if format_name != "jsonl":
+        err.print(f"[red]Unknown export format {format_name!r}; available: jsonl[/]")
+        raise typer.Exit(2)
+    with opened_graph(state) as graph:
+        if out_file is None:
+            count = write_jsonl(graph, sys.stdout, state.pillars)
+        else:
+            with out_file.open("w", encoding="utf-8", newline="\n") as handle:
+                count = write_jsonl(graph, handle, state.pillars)
+            err.print(f"{count} records written to {out_file}")
+
+
+# --- stats -----------------------------------------------------------------------------------------------
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON")] = False,
+) -> None:
+    """Counts per node type, relationship type and pillar."""
+    state: State = ctx.obj
+    with opened_graph(state) as graph:
+        figures = graph.stats()
+    if as_json:
+        sys.stdout.write(json.dumps(figures.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    nodes = Table("node type", "count", title=f"Nodes: {figures.node_total}")
+    for label, count in figures.nodes.items():
+        nodes.add_row(label, str(count))
+    pillars = Table("pillar", "tên", "count", title="By pillar / Theo trụ cột")
+    names = {pillar.id: pillar.name for pillar in state.pillars}
+    for pillar_id, count in figures.pillars.items():
+        pillars.add_row(pillar_id, names.get(pillar_id, "?"), str(count))
+    rels = Table("relationship type", "count", title=f"Relationships: {figures.relationship_total}")
+    for rel_type, count in figures.relationships.items():
+        rels.add_row(rel_type, str(count))
+    out.print(nodes, pillars, rels)
+
+
+# --- db --------------------------------------------------------------------------------------------------
+
+@db_app.command("start")
+def db_start(ctx: typer.Context) -> None:
+    """Start the embedded FalkorDB server (or check the Neo4j server answers)."""
+    state: State = ctx.obj
+    with opened_graph(state) as graph:
+        graph.ensure_schema()
+        info = graph.store.describe()
+    out.print(f"running: {_describe(info)}")
+
+
+@db_app.command("status")
+def db_status(ctx: typer.Context) -> None:
+    """Say whether the store runs; exit code 3 when it does not."""
+    state: State = ctx.obj
+    if state.settings.store == "embedded":
+        from registry.store.falkordb_server import FalkorDBServer
+
+        status = FalkorDBServer(state.settings.data_dir).status()
+        if not status.running:
+            out.print(f"stopped (data directory {status.data_dir})")
+            raise typer.Exit(3)
+        out.print(f"running: FalkorDB {status.version} pid {status.pid} socket {status.socket}")
+        return
+    try:
+        store = open_store(state.settings)
+    except StoreError as error:
+        out.print(f"unreachable: {error}")
+        raise typer.Exit(3) from None
+    out.print(f"running: {_describe(store.describe())}")
+    store.close()
+
+
+@db_app.command("stop")
+def db_stop(ctx: typer.Context) -> None:
+    """Stop the embedded server after flushing its append-only file (a no-op for Neo4j)."""
+    state: State = ctx.obj
+    if state.settings.store != "embedded":
+        out.print("the Neo4j server is not managed by the registry; nothing to stop")
+        return
+    from registry.store.falkordb_server import FalkorDBServer
+
+    stopped = FalkorDBServer(state.settings.data_dir).stop()
+    out.print("stopped" if stopped else "was not running")
+
+
+@db_app.command("reset")
+def db_reset(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: delete every entity and relationship")] = False,
+) -> None:
+    """Delete the whole graph of the configured store."""
+    if not yes:
+        err.print("refusing to delete the registry without --yes")
+        raise typer.Exit(2)
+    state: State = ctx.obj
+    with opened_graph(state) as graph:
+        graph.store.delete_all()
+    out.print("the registry is empty")
+
+
+def _describe(info: dict) -> str:  # type: ignore[type-arg]
+    return " ".join(f"{key}={value}" for key, value in info.items() if value is not None)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,323 @@
+"""Loading validated records into the graph: idempotent upserts, referential checks, counts and rejects.
+
+Files are read twice: nodes first, then relationships, so a relationship may name a node defined in a
+later file and memory does not grow with the number of relationships. Each batch is checked against the
+store (id clashes across types, unknown ends, end types, cardinality) before it is written; a record that
+fails a check becomes a reject and the rest of the batch still loads.
+"""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from graph_model import DEFAULT_PILLARS, RULES, Node, PillarTaxonomy, Relationship, parse_record, to_raw
+from importers import ImportItem, Location, Parsed, Reject, importer_for
+from registry.graph import RegistryGraph
+
+NODES = "nodes"
+RELATIONSHIPS = "relationships"
+
+
+@dataclass
+class LoadReport:
+    """What one import did: per kind, how many records were created, updated, unchanged; and the rejects."""
+
+    run_id: str
+    started_at: datetime
+    files: list[str] = field(default_factory=list)
+    counts: dict[str, Counter[str]] = field(
+        default_factory=lambda: {NODES: Counter(), RELATIONSHIPS: Counter()})
+    rejects: list[Reject] = field(default_factory=list)
+    finished_at: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejects
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "files": self.files,
+            **{kind: {outcome: counter[outcome] for outcome in ("created", "updated", "unchanged")}
+               for kind, counter in self.counts.items()},
+            "rejected": len(self.rejects),
+            "rejects": [reject.as_row() for reject in self.rejects],
+        }
+
+
+def new_run_id(now: datetime) -> str:
+    return f"run:{now.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
+
+
+class Loader:
+    """Loads import items into a RegistryGraph in batches."""
+
+    def __init__(
+        self,
+        graph: RegistryGraph,
+        batch_size: int = 1000,
+        pillars: PillarTaxonomy = DEFAULT_PILLARS,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        user: str | None = None,
+    ) -> None:
+        self.graph = graph
+        self.batch_size = batch_size
+        self.pillars = pillars
+        self.clock = clock
+        self.user = user or _current_user()
+
+    def load_files(self, files: list[Path], format_name: str | None = None) -> LoadReport:
+        started = self.clock()
+        report = LoadReport(new_run_id(started), started, files=[str(path) for path in files])
+        session = _Session(self, report)
+
+        def items() -> Iterator[ImportItem]:
+            for path in files:
+                yield from importer_for(path, format_name).read(path, self.pillars)
+
+        session.load(items)
+        return report
+
+    def load_items(self, items: Callable[[], Iterable[ImportItem]], files: list[str] | None = None) -> LoadReport:
+        """Load from a re-iterable source of items (called once per pass)."""
+        started = self.clock()
+        report = LoadReport(new_run_id(started), started, files=files or [])
+        _Session(self, report).load(items)
+        return report
+
+
+class _Session:
+    """The state of one import: ids seen so far, relationship ends claimed, the report."""
+
+    def __init__(self, loader: Loader, report: LoadReport) -> None:
+        self.loader = loader
+        self.graph = loader.graph
+        self.report = report
+        self.node_seen: dict[str, tuple[Location, dict[str, Any]]] = {}
+        self.node_rejected: dict[str, Location] = {}
+        self.rel_seen: dict[tuple[str, str, str], tuple[Location, dict[str, Any]]] = {}
+        # (rel type, end id, incoming?) -> the other ends this import has linked, for cardinality.
+        self.claimed: dict[tuple[str, str, bool], set[str]] = {}
+        self.now = loader.clock()
+
+    # --- passes ------------------------------------------------------------------------------------------
+
+    def load(self, items: Callable[[], Iterable[ImportItem]]) -> None:
+        self.graph.ensure_schema()
+        batch: list[Parsed] = []
+        for item in items():
+            if isinstance(item, Reject):
+                self._reject(item)
+                if item.record_id and item.record_type and "->" not in item.record_id:
+                    self.node_rejected.setdefault(item.record_id, item.location)
+            elif isinstance(item.record, Node):
+                batch.append(item)
+                if len(batch) >= self.loader.batch_size:
+                    self._load_nodes(batch)
+                    batch = []
+        self._load_nodes(batch)
+        batch = []
+        for item in items():
+            if isinstance(item, Parsed) and isinstance(item.record, Relationship):
+                batch.append(item)
+                if len(batch) >= self.loader.batch_size:
+                    self._load_relationships(batch)
+                    batch = []
+        self._load_relationships(batch)
+        self.report.finished_at = self.loader.clock()
+        self.graph.record_import_run(self.report.run_id, {
+            "started_at": _iso(self.report.started_at),
+            "finished_at": _iso(self.report.finished_at),
+            "files": self.report.files,
+            "user": self.loader.user,
+            **{f"{kind}_{outcome}": counter[outcome] for kind, counter in self.report.counts.items()
+               for outcome in ("created", "updated", "unchanged")},
+            "rejected": len(self.report.rejects),
+        })
+
+    def _reject(self, reject: Reject) -> None:
+        self.report.rejects.append(reject)
+
+    def _count(self, kind: str, outcome: str) -> None:
+        self.report.counts[kind][outcome] += 1
+
+    def _provenance(self, record: Node | Relationship, location: Location,
+                    stored: dict[str, Any] | None) -> dict[str, Any]:
+        """Provenance and timestamps of a record about to be written: kept from the record when it carries
+        them (a restore from an export), else this import's file, run and time; creation time survives updates."""
+        return {
+            "source": record.source or location.file,
+            "import_run": record.import_run or self.report.run_id,
+            "created_at": _iso(record.created_at) or (stored or {}).get("created_at") or _iso(self.now),
+            "updated_at": _iso(record.updated_at) or _iso(self.now),
+        }
+
+    # --- nodes -------------------------------------------------------------------------------------------
+
+    def _load_nodes(self, batch: list[Parsed]) -> None:
+        if not batch:
+            return
+        fresh: list[Parsed] = []
+        for item in batch:
+            node = item.record
+            assert isinstance(node, Node)
+            content = node.content()
+            if node.id in self.node_seen:
+                first, first_content = self.node_seen[node.id]
+                if first_content != content:
+                    self._reject(Reject(item.location, "id", f"id {node.id!r} is defined differently at {first}",
+                                        node.type, node.id))
+                else:
+                    self._count(NODES, "unchanged")
+                continue
+            self.node_seen[node.id] = (item.location, content)
+            fresh.append(item)
+        stored = self.graph.fetch_nodes([item.record.id for item in fresh])  # type: ignore[union-attr]
+        writes: dict[str, list[dict[str, Any]]] = {}
+        for item in fresh:
+            node = item.record
+            assert isinstance(node, Node)
+            existing = stored.get(node.id)
+            if existing is not None and existing.type != node.type:
+                self.node_seen.pop(node.id)
+                self.node_rejected[node.id] = item.location
+                self._reject(Reject(item.location, "id",
+                                    f"id {node.id!r} already belongs to an entity of type {existing.type}",
+                                    node.type, node.id))
+                continue
+            if existing is not None and _node_content(existing.type, existing.props, self.loader.pillars) \
+                    == node.content():
+                self._count(NODES, "unchanged")
+                continue
+            self._count(NODES, "updated" if existing is not None else "created")
+            row = to_raw(node)
+            row.pop("type")
+            row.update(self._provenance(node, item.location, existing.props if existing else None))
+            writes.setdefault(node.type, []).append(row)
+        for label, rows in writes.items():
+            self.graph.upsert_nodes(label, rows, self.loader.batch_size)
+
+    # --- relationships -----------------------------------------------------------------------------------
+
+    def _load_relationships(self, batch: list[Parsed]) -> None:
+        if not batch:
+            return
+        ends = sorted({end for item in batch for end in (item.record.source_id, item.record.target_id)})  # type: ignore[union-attr]
+        types = {node_id: node.type for node_id, node in self.graph.fetch_nodes(ends).items()}
+        checked: list[tuple[Parsed, Relationship]] = []
+        for item in batch:
+            rel = item.record
+            assert isinstance(rel, Relationship)
+            problem = self._end_problem(rel, types)
+            if problem:
+                self._reject(Reject(item.location, problem[0], problem[1], rel.rel_type,
+                                    f"{rel.source_id}->{rel.target_id}"))
+                continue
+            content = rel.content()
+            if rel.key in self.rel_seen:
+                first, first_content = self.rel_seen[rel.key]
+                if first_content != content:
+                    self._reject(Reject(item.location, "to",
+                                        f"this {rel.rel_type} relationship is defined differently at {first}",
+                                        rel.rel_type, f"{rel.source_id}->{rel.target_id}"))
+                else:
+                    self._count(RELATIONSHIPS, "unchanged")
+                continue
+            checked.append((item, rel))
+        by_type: dict[str, list[tuple[Parsed, Relationship]]] = {}
+        for item, rel in checked:
+            by_type.setdefault(rel.rel_type, []).append((item, rel))
+        for rel_type, group in by_type.items():
+            self._load_relationship_type(rel_type, group)
+
+    def _end_problem(self, rel: Relationship, types: dict[str, str]) -> tuple[str, str] | None:
+        rule = RULES[rel.rel_type]
+        for field_name, end_id, allowed in (("from", rel.source_id, rule.sources), ("to", rel.target_id, rule.targets)):
+            end_type = types.get(end_id)
+            if end_type is None:
+                if end_id in self.node_rejected:
+                    return field_name, f"entity {end_id!r} was rejected at {self.node_rejected[end_id]}"
+                return field_name, f"no entity with id {end_id!r} in the registry or this import"
+            if end_type not in allowed:
+                side = "start at" if field_name == "from" else "end at"
+                return field_name, (f"{rel.rel_type} must {side} {' or '.join(sorted(allowed))}; "
+                                    f"{end_id!r} is of type {end_type}")
+        return None
+
+    def _load_relationship_type(self, rel_type: str, group: list[tuple[Parsed, Relationship]]) -> None:
+        rule = RULES[rel_type]
+        stored = self.graph.fetch_relationships(rel_type, [(rel.source_id, rel.target_id) for _, rel in group])
+        limits = [(incoming, limit) for incoming, limit in ((True, rule.max_per_target), (False, rule.max_per_source))
+                  if limit is not None]
+        linked: dict[tuple[str, bool], set[str]] = {}
+        for incoming, _ in limits:
+            ids = sorted({rel.target_id if incoming else rel.source_id for _, rel in group})
+            for node_id, others in self.graph.neighbours(rel_type, ids, incoming).items():
+                linked[(node_id, incoming)] = others
+        rows: list[dict[str, Any]] = []
+        for item, rel in group:
+            key = (rel.source_id, rel.target_id)
+            violation = None
+            for incoming, limit in limits:
+                end, other = (rel.target_id, rel.source_id) if incoming else (rel.source_id, rel.target_id)
+                others = linked.setdefault((end, incoming), set()) | self.claimed.get((rel_type, end, incoming), set())
+                if other not in others and len(others) >= limit:
+                    names = ", ".join(repr(name) for name in sorted(others))
+                    violation = ("to", f"{end!r} already has {rel_type} {'from' if incoming else 'to'} {names}; "
+                                       f"at most {limit} allowed") if incoming else \
+                        ("from", f"{end!r} already has {rel_type} to {names}; at most {limit} allowed")
+                    break
+            if violation:
+                self._reject(Reject(item.location, violation[0], violation[1], rel_type,
+                                    f"{rel.source_id}->{rel.target_id}"))
+                continue
+            for incoming, _ in limits:
+                end, other = (rel.target_id, rel.source_id) if incoming else (rel.source_id, rel.target_id)
+                self.claimed.setdefault((rel_type, end, incoming), set()).add(other)
+            self.rel_seen[rel.key] = (item.location, rel.content())
+            existing = stored.get(key)
+            if existing is not None and _relationship_content(rel_type, rel, existing) == rel.content():
+                self._count(RELATIONSHIPS, "unchanged")
+                continue
+            self._count(RELATIONSHIPS, "updated" if existing is not None else "created")
+            props = rel.properties()
+            props.update(self._provenance(rel, item.location, existing))
+            rows.append({"from": rel.source_id, "to": rel.target_id, "props": props})
+        self.graph.upsert_relationships(rel_type, rows, self.loader.batch_size)
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _node_content(node_type: str, props: dict[str, Any], pillars: PillarTaxonomy) -> dict[str, Any] | None:
+    try:
+        return parse_record({"type": node_type, **props}, pillars).content()  # type: ignore[union-attr]
+    except ValueError:
+        return None  # a stored node the metamodel no longer accepts is rewritten
+
+
+def _relationship_content(rel_type: str, rel: Relationship, props: dict[str, Any]) -> dict[str, Any] | None:
+    try:
+        stored = parse_record({"type": rel_type, "from": rel.source_id, "to": rel.target_id, **props})
+    except ValueError:
+        return None
+    return stored.content()  # type: ignore[union-attr]
+
+
+def _current_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

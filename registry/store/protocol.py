@@ -1,0 +1,56 @@
+"""The one contract every graph store meets; the rest of the registry speaks only to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol, runtime_checkable
+
+from graph_model.schema import GraphSchema
+
+Row = dict[str, Any]
+
+
+class StoreError(RuntimeError):
+    """A store could not be reached or refused an operation; the message says which and why."""
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """A property-graph store that runs the registry's parameterised Cypher.
+
+    Queries passed here are written in the Cypher subset both engines run; everything a dialect does
+    differently (schema DDL, server lifecycle) is inside the adapter.
+    """
+
+    dialect: str
+
+    def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a read-only query (sent to readers in a cluster); rows keyed by column name."""
+        ...
+
+    def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run one write query in one transaction."""
+        ...
+
+    def write_batches(self, query: str, batches: Iterable[list[Row]]) -> int:
+        """Run `query` once per batch with the batch as `$rows`, each batch in its own transaction.
+
+        Returns how many rows were written. Transient failures are retried, so the query must be idempotent
+        (MERGE, not CREATE).
+        """
+        ...
+
+    def apply_schema(self, schema: GraphSchema) -> None:
+        """Create the constraints and indexes the metamodel asks for; safe to run again."""
+        ...
+
+    def delete_all(self) -> None:
+        """Remove every node and relationship (tests, `registry db reset`)."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """Where the store is and what runs it, for status output."""
+        ...
+
+    def close(self) -> None:
+        ...
