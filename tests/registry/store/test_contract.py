@@ -1,0 +1,73 @@
+"""The GraphStore contract: every test here runs on the embedded FalkorDB and on a real Neo4j server."""
+
+import pytest
+
+from graph_model import derive_schema
+from registry.store import GraphStore, StoreError
+
+HOSTILE_TEXTS = [
+    "Sở Thông tin và Truyền thông tỉnh Đắk Lắk",
+    "O'Brien \"quoted\" \\ backslash",
+    "line one\nline two\ttab",
+    "x'}) MATCH (n) DETACH DELETE n //",
+    '"}) CREATE (:Pwned) RETURN 1 //',
+    "$rows ${id} `backtick` {curly}",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ✓ 中文 😀",
+]
+
+
+def test_values_travel_as_parameters_and_come_back_unchanged(store: GraphStore):
+    store.apply_schema(derive_schema())
+    rows = [{"id": f"system:t{index}", "name": text} for index, text in enumerate(HOSTILE_TEXTS)]
+    store.write("UNWIND $rows AS row MERGE (n:Entity:System {id: row.id}) SET n.name = row.name", {"rows": rows})
+    back = store.read("MATCH (n:Entity) RETURN n.id AS id, n.name AS name ORDER BY n.id")
+    assert {row["id"]: row["name"] for row in back} == {row["id"]: row["name"] for row in rows}
+    assert store.read("MATCH (n) RETURN count(n) AS count")[0]["count"] == len(rows)  # nothing injected
+
+
+def test_scalar_list_and_map_values_round_trip(store: GraphStore):
+    props = {"id": "dataset:x", "count": 9007199254740993, "flag": True, "tags": ["một", "hai"], "ratio": 0.25}
+    store.write("CREATE (n:Entity:Dataset) SET n = $props", {"props": props})
+    assert store.read("MATCH (n:Entity {id: $id}) RETURN properties(n) AS p", {"id": "dataset:x"})[0]["p"] == props
+
+
+def test_a_read_of_an_empty_store_returns_no_rows(store: GraphStore):
+    assert store.read("MATCH (n:Entity) RETURN n.id AS id") == []
+
+
+def test_schema_is_idempotent_and_ids_are_unique(store: GraphStore):
+    store.apply_schema(derive_schema())
+    store.apply_schema(derive_schema())
+    store.write("CREATE (:Entity:System {id: 'system:a'})")
+    with pytest.raises(StoreError):
+        store.write("CREATE (:Entity:Dataset {id: 'system:a'})")
+    assert sorted(store.read("MATCH (n:Entity {id: 'system:a'}) RETURN labels(n) AS l")[0]["l"]) == ["Entity", "System"]
+
+
+def test_batches_are_written_whole_and_counted(store: GraphStore):
+    store.apply_schema(derive_schema())
+    batches = [[{"id": f"api:{b}-{i}"} for i in range(250)] for b in range(4)]
+    written = store.write_batches("UNWIND $rows AS row MERGE (n:Entity:Api {id: row.id})", iter(batches))
+    assert written == 1000
+    assert store.read("MATCH (n:Api) RETURN count(n) AS c")[0]["c"] == 1000
+    store.write_batches("UNWIND $rows AS row MERGE (n:Entity:Api {id: row.id})", iter(batches))
+    assert store.read("MATCH (n:Api) RETURN count(n) AS c")[0]["c"] == 1000  # MERGE: idempotent
+
+
+def test_a_failing_query_is_a_store_error_and_writes_nothing(store: GraphStore):
+    store.apply_schema(derive_schema())
+    store.write("CREATE (:Entity:System {id: 'system:dup'})")
+    with pytest.raises(StoreError):
+        store.write("UNWIND $ids AS id CREATE (:Entity:System {id: id})", {"ids": ["system:new", "system:dup"]})
+    assert store.read("MATCH (n:Entity {id: 'system:new'}) RETURN n.id AS id") == []  # atomic
+
+
+def test_delete_all_empties_the_store(store: GraphStore):
+    store.write("CREATE (:Entity:Agency {id: 'agency:a'})-[:OWNS]->(:Entity:System {id: 'system:b'})")
+    store.delete_all()
+    assert store.read("MATCH (n) RETURN count(n) AS c")[0]["c"] == 0
+
+
+def test_describe_names_the_engine(store: GraphStore, store_kind: str):
+    info = store.describe()
+    assert info["store"] == store_kind and info["running"] is True and info["version"]

@@ -1,0 +1,87 @@
+"""The embedded server's lifecycle: started on demand, shared between processes, durable across stops."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from registry.store.embedded import EmbeddedStore
+from registry.store.falkordb_server import FalkorDBServer
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    server = FalkorDBServer(tmp_path / "data")
+    yield server
+    server.stop()
+
+
+def test_it_starts_on_first_use_on_a_socket_in_the_data_directory(server):
+    assert not server.status().running
+    store = EmbeddedStore(server.data_dir)
+    status = server.status()
+    assert status.running and status.pid and status.socket == server.data_dir / "falkordb.sock"
+    assert oct(status.socket.stat().st_mode & 0o777) == "0o700"  # only this user may connect
+    assert store.describe()["version"]
+    store.close()
+
+
+def test_data_written_before_a_stop_is_all_there_after_a_start(server):
+    store = EmbeddedStore(server.data_dir)
+    store.write("UNWIND range(1, 500) AS i CREATE (:Entity:Dataset {id: 'dataset:' + toString(i), name: 'Dữ liệu'})")
+    store.close()
+    assert server.stop() is True
+    assert not server.status().running and not server.socket_path.exists()
+    assert server.stop() is False  # stopping twice is harmless
+    store = EmbeddedStore(server.data_dir)
+    assert store.read("MATCH (n:Dataset) RETURN count(n) AS c, min(n.name) AS name")[0] == {"c": 500, "name": "Dữ liệu"}
+    store.close()
+
+
+def test_another_process_reuses_the_running_server(server):
+    EmbeddedStore(server.data_dir).write("CREATE (:Entity:Agency {id: 'agency:shared'})")
+    pid = server.status().pid
+    code = (
+        "import sys; from pathlib import Path; from registry.store.embedded import EmbeddedStore\n"
+        f"s = EmbeddedStore(Path({str(server.data_dir)!r}))\n"
+        "print(s.read(\"MATCH (n:Entity) RETURN n.id AS id\")[0]['id'], s.describe()['pid'])\n"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert output == ["agency:shared", str(pid)]
+
+
+def test_concurrent_first_uses_start_one_server(server):
+    code = ("from pathlib import Path; from registry.store.embedded import EmbeddedStore\n"
+            f"print(EmbeddedStore(Path({str(server.data_dir)!r})).describe()['pid'])\n")
+    processes = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    pids = {process.communicate(timeout=120)[0].strip() for process in processes}
+    assert len(pids) == 1 and pids != {""}
+
+
+def test_a_killed_server_recovers_every_acknowledged_write(server):
+    store = EmbeddedStore(server.data_dir)
+    for index in range(50):
+        store.write("CREATE (:Entity:Api {id: $id})", {"id": f"api:{index}"})
+    pid = server.status().pid
+    os.kill(pid, signal.SIGKILL)  # no shutdown, no flush: only the fsynced append-only file remains
+    deadline = time.monotonic() + 10
+    while server.status().running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    store = EmbeddedStore(server.data_dir)
+    assert store.read("MATCH (n:Api) RETURN count(n) AS c")[0]["c"] == 50
+    store.close()
+
+
+def test_a_long_data_directory_still_gets_a_socket(tmp_path):
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    server = FalkorDBServer(deep)
+    try:
+        assert len(str(server.socket_path)) <= 100
+        EmbeddedStore(deep).write("CREATE (:Entity:Team {id: 'team:a'})")
+        assert server.status().running
+    finally:
+        server.stop()

@@ -1,0 +1,102 @@
+"""The `registry` command as a user runs it: exit codes, output, and both stores."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from registry.store.falkordb_server import FalkorDBServer
+
+REGISTRY = shutil.which("registry", path=str(Path(sys.executable).parent)) or "registry"
+
+
+@pytest.fixture
+def run(tmp_path, store_kind, request):
+    """Run `registry` with a fresh embedded data directory, or against the test Neo4j (emptied first)."""
+    env = {**os.environ, "REGISTRY_STORE": store_kind, "REGISTRY_DATA_DIR": str(tmp_path / "data")}
+    if store_kind == "neo4j":
+        request.getfixturevalue("neo4j_session_store").delete_all()
+
+    def run_registry(*args: str, check_code: int | None = 0) -> subprocess.CompletedProcess:
+        result = subprocess.run([REGISTRY, *args], capture_output=True, text=True, env=env, cwd=tmp_path,
+                                timeout=300)
+        if check_code is not None:
+            assert result.returncode == check_code, result.stdout + result.stderr
+        return result
+
+    yield run_registry
+    if store_kind == "embedded":
+        FalkorDBServer(tmp_path / "data").stop()
+
+
+def test_import_exits_0_when_everything_loaded_and_stats_counts_it(run, fixtures_dir):
+    result = run("import", str(fixtures_dir / "native" / "valid.yaml"))
+    assert "rejected: 0" in result.stdout
+    stats = json.loads(run("stats", "--json").stdout)
+    assert stats["nodes"]["total"] == 8 and stats["relationships"]["by_type"]["MASTERS"] == 1
+    assert stats["pillars"]["institutions"] == 3
+
+
+def test_import_exits_1_names_each_reject_and_writes_the_report(run, fixtures_dir, tmp_path):
+    report = tmp_path / "rejects.csv"
+    result = run("import", str(fixtures_dir / "native" / "invalid.yaml"), "--report", str(report), check_code=1)
+    assert "rejected: 9" in result.stdout
+    assert "dataset:nowhere" in result.stderr and "colour" in result.stderr
+    lines = report.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "file,line,type,id,field,reason" and len(lines) == 10
+    assert json.loads(run("stats", "--json").stdout)["nodes"]["total"] == 2  # the valid ones loaded
+
+
+def test_export_to_stdout_and_to_a_file_agree_and_round_trip(run, fixtures_dir, tmp_path):
+    run("import", str(fixtures_dir / "native"), check_code=1)  # the folder holds bad files too
+    exported = run("export", "--format", "jsonl").stdout
+    run("export", "--format", "jsonl", "--out", str(tmp_path / "dump.jsonl"))
+    assert (tmp_path / "dump.jsonl").read_text(encoding="utf-8") == exported
+    assert "Văn phòng Chính phủ" in exported
+    run("db", "reset", "--yes")
+    assert json.loads(run("stats", "--json").stdout)["nodes"]["total"] == 0
+    run("import", str(tmp_path / "dump.jsonl"))
+    assert run("export").stdout == exported
+    again = run("import", str(tmp_path / "dump.jsonl"), "--json")
+    assert json.loads(again.stdout)["nodes"] == {"created": 0, "updated": 0, "unchanged": 15}
+
+
+def test_schema_json_is_a_json_schema(run):
+    document = json.loads(run("schema", "--json").stdout)
+    assert document["$schema"].startswith("https://json-schema.org/")
+    assert "Agency" in document["$defs"]
+    assert "Relationship types" in run("schema").stdout
+
+
+def test_the_embedded_database_lifecycle(run, store_kind):
+    if store_kind == "neo4j":
+        assert "running" in run("db", "status").stdout
+        assert "nothing to stop" in run("db", "stop").stdout
+        return
+    assert "stopped" in run("db", "status", check_code=3).stdout
+    assert "running" in run("db", "start").stdout
+    run("import", str(Path(__file__).parent.parent / "fixtures" / "native" / "valid.yaml"))
+    assert "stopped" in run("db", "stop").stdout
+    assert json.loads(run("stats", "--json").stdout)["nodes"]["total"] == 8  # started again on first use
+
+
+def test_bad_settings_and_missing_files_are_clear_errors(run):
+    assert "No such file" in run("import", "nowhere.yaml", check_code=2).stderr
+    text_file = Path(__file__).parent / "notes.txt"
+    text_file.write_text("x", encoding="utf-8")
+    try:
+        assert "no importer reads '.txt' files" in run("import", str(text_file), check_code=2).stderr
+    finally:
+        text_file.unlink()
+    assert "Invalid settings" in run("--store", "oracle", "stats", check_code=2).stderr
+
+
+def test_an_unreachable_neo4j_is_a_clear_error(tmp_path):
+    env = {**os.environ, "REGISTRY_STORE": "neo4j", "NEO4J_URI": "neo4j://127.0.0.1:9", "NEO4J_PASSWORD": "x"}
+    result = subprocess.run([REGISTRY, "stats"], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2 and "unreachable" in result.stderr
+    assert "Traceback" not in result.stderr
