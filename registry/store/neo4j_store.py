@@ -29,11 +29,12 @@ class Neo4jStore:
         self.database = database
         try:
             self._driver = GraphDatabase.driver(uri, auth=(user, password), max_transaction_retry_time=30.0)
-            self._driver.verify_connectivity(database=database)
+            self._driver.verify_connectivity()
         except AuthError as error:
             raise StoreError(f"Neo4j at {uri} refused the credentials of user {user!r}") from error
         except (ServiceUnavailable, OSError, ValueError) as error:
             raise StoreError(f"Neo4j at {uri} is unreachable: {error}") from error
+        self.read("RETURN 1 AS ok")  # the database exists and this user may read it
 
     def _session(self, access: str) -> neo4j.Session:
         return self._driver.session(database=self.database, default_access_mode=access)
