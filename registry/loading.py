@@ -212,7 +212,7 @@ class _Session:
         if not batch:
             return
         ends = sorted({end for item in batch for end in (item.record.source_id, item.record.target_id)})  # type: ignore[union-attr]
-        types = {node_id: node.type for node_id, node in self.graph.fetch_nodes(ends).items()}
+        types = self.graph.fetch_types(ends)
         checked: list[tuple[Parsed, Relationship]] = []
         for item in batch:
             rel = item.record

@@ -26,7 +26,8 @@ def _plain(value: Any) -> Any:
 
 
 class EmbeddedStore:
-    """GraphStore on FalkorDB. Each query is one atomic command, so a batch is one transaction."""
+    """GraphStore on FalkorDB. Each query is one atomic command, so a batch is one transaction; write queries
+    run one at a time, which is what keeps ids unique (see `apply_schema`)."""
 
     dialect = "falkordb"
 
@@ -80,38 +81,24 @@ class EmbeddedStore:
         return written
 
     def apply_schema(self, schema: GraphSchema) -> None:
+        """Range indexes only. Unique ids are guaranteed by the write path instead of GRAPH.CONSTRAINT:
+        FalkorDB 4.16 writes a constraint's creation to the append-only file twice, and replaying that file
+        then fails on the second copy and hangs, so a restart would never come up. Every registry write
+        MERGEs on `Entity.id`, and FalkorDB runs write queries one at a time, so no second node can appear."""
         existing = {(row["label"], prop) for row in self.read("CALL db.indexes() YIELD label, properties")
                     for prop in row["properties"]}
         wanted = [(index.label, index.property) for index in schema.indexes]
         wanted += [(constraint.label, constraint.property) for constraint in schema.constraints]
+        created = False
         for label, prop in wanted:
             if (label, prop) not in existing:
                 # Labels and property names come from the metamodel, never from user input.
                 self.write(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
                 existing.add((label, prop))
-        constraints = {(row["label"], tuple(row["properties"])) for row in
-                       self.read("CALL db.constraints() YIELD label, properties")}
-        for constraint in schema.constraints:
-            if (constraint.label, (constraint.property,)) in constraints:
-                continue
-            self._db.connection.execute_command(
-                "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", constraint.label,
-                "PROPERTIES", 1, constraint.property,
-            )
-        self._wait_for_constraints()
-
-    def _wait_for_constraints(self, timeout: float = 60.0) -> None:
-        """FalkorDB builds constraints asynchronously; the registry relies on them, so wait."""
-        deadline = time.monotonic() + timeout
-        while True:
-            statuses = [row["status"] for row in self.read("CALL db.constraints() YIELD status")]
-            if "FAILED" in statuses:
-                raise StoreError("a uniqueness constraint failed to build: the graph holds duplicate ids")
-            if all(status == "OPERATIONAL" for status in statuses):
-                return
-            if time.monotonic() > deadline:
-                raise StoreError("uniqueness constraints still pending after 60 s")
-            time.sleep(0.05)
+                created = True
+        if created:
+            # Put the indexes in the snapshot, so writes replayed after a crash find them (see compact()).
+            self.server.compact()
 
     def delete_all(self) -> None:
         with contextlib.suppress(redis.exceptions.ResponseError):

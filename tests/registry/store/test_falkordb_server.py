@@ -85,3 +85,18 @@ def test_a_long_data_directory_still_gets_a_socket(tmp_path):
         assert server.status().running
     finally:
         server.stop()
+
+
+def test_a_registry_with_its_schema_comes_back_after_a_restart(server, fixtures_dir):
+    """The append-only file must replay: schema, nodes and relationships all return after a stop."""
+    from registry.graph import RegistryGraph
+    from registry.loading import Loader
+
+    graph = RegistryGraph(EmbeddedStore(server.data_dir))
+    assert Loader(graph).load_files([fixtures_dir / "native" / "valid.yaml"]).ok
+    before = graph.stats().as_dict()
+    server.stop()
+    server.start_timeout = 20.0
+    graph = RegistryGraph(EmbeddedStore(server.data_dir))
+    assert graph.stats().as_dict() == before
+    assert Loader(graph).load_files([fixtures_dir / "native" / "valid.yaml"]).counts["nodes"]["unchanged"] == 8
