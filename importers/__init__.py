@@ -1,38 +1,82 @@
 """Importers: one module per source format, each turning a file into validated records plus rejects.
 
-`importer_for(path, format)` picks one by `--format` or by the file's extension; `expand_paths` turns
-files and directories into a stable, sorted list of files.
+Importers are plugins registered under the entry-point group `onegov_registry.importers` and loaded only when
+needed. `importer_for(path, format)` picks one by `--format`, or by extension and a look at the file's head
+when several formats share an extension (YAML may be native, OpenAPI or Backstage); `expand_paths` turns files
+and directories into a stable, sorted list of files.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
+from importlib.metadata import entry_points
 from pathlib import Path
 
-from importers.base import Importer, ImportItem, Location, Parsed, Reject
-from importers.native import NativeImporter
+from importers.base import HEAD_BYTES, ImportContext, Importer, ImportItem, Location, Parsed, Reject
 
-IMPORTERS: dict[str, Importer] = {importer.name: importer for importer in (NativeImporter(),)}
+ENTRY_POINT_GROUP = "onegov_registry.importers"
+# Asked in this order when sniffing; the native format is the fallback for YAML and JSON.
+PREFERENCE = ("openapi", "backstage", "dcat", "archimate", "xlsx", "csv", "native")
 
 
 class UnknownFormatError(ValueError):
     pass
 
 
-def importer_for(path: Path, format_name: str | None = None) -> Importer:
-    if format_name:
-        if format_name not in IMPORTERS:
-            raise UnknownFormatError(f"unknown format {format_name!r}; known: {', '.join(IMPORTERS)}")
-        return IMPORTERS[format_name]
-    suffix = path.suffix.lower()
-    for importer in IMPORTERS.values():
-        if suffix in importer.extensions:
-            return importer
-    raise UnknownFormatError(f"{path}: no importer reads '{suffix}' files; use --format")
+@cache
+def _entry_points() -> dict[str, object]:
+    found = {point.name: point for point in entry_points(group=ENTRY_POINT_GROUP)}
+    return dict(sorted(found.items(), key=lambda item: (
+        PREFERENCE.index(item[0]) if item[0] in PREFERENCE else len(PREFERENCE) - 1, item[0])))
+
+
+def format_names() -> list[str]:
+    return list(_entry_points())
+
+
+@cache
+def get_importer(name: str) -> Importer:
+    points = _entry_points()
+    if name not in points:
+        raise UnknownFormatError(f"unknown format {name!r}; known: {', '.join(points)}")
+    return points[name].load()()  # type: ignore[attr-defined,no-any-return]
 
 
 def supported_extensions() -> set[str]:
-    return {ext for importer in IMPORTERS.values() for ext in importer.extensions}
+    return {ext for name in format_names() for ext in _extensions(name)}
+
+
+def _extensions(name: str) -> tuple[str, ...]:
+    try:
+        return get_importer(name).extensions
+    except ImportError:
+        return ()
+
+
+def importer_for(path: Path, format_name: str | None = None) -> Importer:
+    if format_name:
+        return get_importer(format_name)
+    suffix = path.suffix.lower()
+    candidates = [name for name in format_names() if suffix in _extensions(name)]
+    if not candidates:
+        raise UnknownFormatError(f"{path}: no importer reads '{suffix}' files; use --format")
+    if len(candidates) == 1:
+        return get_importer(candidates[0])
+    head = _head(path)
+    for name in candidates:
+        importer = get_importer(name)
+        if importer.can_read(path, head):
+            return importer
+    raise UnknownFormatError(f"{path}: cannot tell which of {', '.join(candidates)} it is; use --format")
+
+
+def _head(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(HEAD_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -50,5 +94,5 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-__all__ = ["IMPORTERS", "ImportItem", "Importer", "Location", "Parsed", "Reject", "UnknownFormatError",
-           "expand_paths", "importer_for"]
+__all__ = ["ImportContext", "ImportItem", "Importer", "Location", "Parsed", "Reject", "UnknownFormatError",
+           "expand_paths", "format_names", "get_importer", "importer_for"]

@@ -7,18 +7,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from graph_model import PillarTaxonomy, Record, RecordError, parse_record
+from graph_model import DEFAULT_PILLARS, PillarTaxonomy, Record, RecordError, parse_record
+
+# How much of a file `Importer.can_read` sees when several importers accept the same extension.
+HEAD_BYTES = 65536
 
 
 @dataclass(frozen=True)
 class Location:
-    """Where a record came from: file, and line (text formats) or row (spreadsheets)."""
+    """Where a record came from: file, and line (text formats) or row (spreadsheets), and sheet if any."""
 
     file: str
     line: int | None = None
+    sheet: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}" if self.line is not None else self.file
+        place = f"{self.file}[{self.sheet}]" if self.sheet else self.file
+        return f"{place}:{self.line}" if self.line is not None else place
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class Reject:
     def as_row(self) -> dict[str, Any]:
         return {
             "file": self.location.file,
+            "sheet": self.location.sheet,
             "line": self.location.line,
             "type": self.record_type,
             "id": self.record_id,
@@ -51,13 +57,32 @@ class Reject:
 ImportItem = Parsed | Reject
 
 
+@dataclass(frozen=True)
+class ImportContext:
+    """What an importer may know besides the file: the pillar taxonomy and the options given on the command line."""
+
+    pillars: PillarTaxonomy = DEFAULT_PILLARS
+    system: str | None = None  # id of the System that provides what the file describes (e.g. an OpenAPI spec)
+    owner: str | None = None  # id of the Agency that owns records the file names no owner for
+
+
 class Importer(Protocol):
-    """One source format: turns a file into located, validated records and rejects. No store access."""
+    """One source format: turns a file into located, validated records and rejects. No store access, no Cypher.
+
+    `read` must stream (yield as it goes) where the format allows, and must never raise on bad input: a problem
+    with the whole file is one Reject with field "file".
+    """
 
     name: str
+    version: str
     extensions: tuple[str, ...]
+    description: str
 
-    def read(self, path: Path, pillars: PillarTaxonomy) -> Iterator[ImportItem]: ...
+    def can_read(self, path: Path, head: str) -> bool:
+        """Whether this file is in this importer's format, judged by its name and its first HEAD_BYTES."""
+        ...
+
+    def read(self, path: Path, context: ImportContext) -> Iterator[ImportItem]: ...
 
 
 def validate_raw(raw: Any, location: Location, pillars: PillarTaxonomy) -> Iterator[ImportItem]:

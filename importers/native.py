@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from graph_model import PillarTaxonomy
-from importers.base import ImportItem, Location, Reject, validate_raw
+from importers.base import ImportContext, ImportItem, Location, Reject, validate_raw
 
 LINE_KEY = "__line__"
 
@@ -85,9 +85,15 @@ def _strip_lines(value: Any) -> Any:
 
 class NativeImporter:
     name = "native"
+    version = "1.0"
     extensions = (".yaml", ".yml", ".json", ".jsonl", ".ndjson")
+    description = "The registry's own nodes and relationships (YAML, JSON, JSON Lines)"
 
-    def read(self, path: Path, pillars: PillarTaxonomy) -> Iterator[ImportItem]:
+    def can_read(self, path: Path, head: str) -> bool:
+        return path.suffix.lower() in self.extensions
+
+    def read(self, path: Path, context: ImportContext) -> Iterator[ImportItem]:
+        pillars = context.pillars
         file = str(path)
         if path.suffix.lower() in (".jsonl", ".ndjson"):
             yield from self._read_lines(path, pillars)

@@ -29,6 +29,7 @@ app.add_typer(db_app, name="db")
 out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 MAX_REJECTS_SHOWN = 50
+REJECT_COLUMNS = ["file", "sheet", "line", "type", "id", "field", "reason"]
 
 
 @dataclass
@@ -146,7 +147,7 @@ def import_(
             files, format_name)
     if report:
         with report.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=["file", "line", "type", "id", "field", "reason"])
+            writer = csv.DictWriter(handle, fieldnames=REJECT_COLUMNS)
             writer.writeheader()
             writer.writerows(reject.as_row() for reject in outcome.rejects)
     if as_json:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_model import DEFAULT_PILLARS, RULES, Node, PillarTaxonomy, Relationship, parse_record, to_raw
-from importers import ImportItem, Location, Parsed, Reject, importer_for
+from importers import ImportContext, ImportItem, Location, Parsed, Reject, importer_for
 from registry.graph import RegistryGraph
 
 NODES = "nodes"
@@ -75,14 +75,16 @@ class Loader:
         self.clock = clock
         self.user = user or _current_user()
 
-    def load_files(self, files: list[Path], format_name: str | None = None) -> LoadReport:
+    def load_files(self, files: list[Path], format_name: str | None = None,
+                   context: ImportContext | None = None) -> LoadReport:
         started = self.clock()
         report = LoadReport(new_run_id(started), started, files=[str(path) for path in files])
         session = _Session(self, report)
+        context = context or ImportContext(pillars=self.pillars)
 
         def items() -> Iterator[ImportItem]:
             for path in files:
-                yield from importer_for(path, format_name).read(path, self.pillars)
+                yield from importer_for(path, format_name).read(path, context)
 
         session.load(items)
         return report

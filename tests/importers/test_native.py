@@ -2,12 +2,11 @@
 
 from pathlib import Path
 
-from graph_model import DEFAULT_PILLARS
-from importers import Parsed, Reject, expand_paths, importer_for
+from importers import ImportContext, Parsed, Reject, expand_paths, importer_for
 
 
 def read(path: Path) -> tuple[list[Parsed], list[Reject]]:
-    items = list(importer_for(path).read(path, DEFAULT_PILLARS))
+    items = list(importer_for(path).read(path, ImportContext()))
     return [i for i in items if isinstance(i, Parsed)], [i for i in items if isinstance(i, Reject)]
 
 

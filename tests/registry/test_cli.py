@@ -47,7 +47,7 @@ def test_import_exits_1_names_each_reject_and_writes_the_report(run, fixtures_di
     assert "rejected: 9" in result.stdout
     assert "dataset:nowhere" in result.stderr and "colour" in result.stderr
     lines = report.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "file,line,type,id,field,reason" and len(lines) == 10
+    assert lines[0] == "file,sheet,line,type,id,field,reason" and len(lines) == 10
     assert json.loads(run("stats", "--json").stdout)["nodes"]["total"] == 2  # the valid ones loaded
 
 
