@@ -183,6 +183,7 @@ def test_the_sample_registry_loads_without_a_reject(graph):
     assert provinces == 34
 
 
+@pytest.mark.neo4j
 def test_an_export_from_one_store_loads_into_the_other(request, fixtures_dir, tmp_path, store_kind):
     """Embedded → Neo4j and Neo4j → embedded give identical exports."""
     other_kind = "neo4j" if store_kind == "embedded" else "embedded"
