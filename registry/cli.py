@@ -8,7 +8,9 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+import time
+from collections.abc import Callable, Iterator
+from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -29,7 +31,7 @@ app.add_typer(db_app, name="db")
 out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 MAX_REJECTS_SHOWN = 50
-REJECT_COLUMNS = ["file", "sheet", "line", "type", "id", "field", "reason"]
+REJECT_COLUMNS = ["file", "sheet", "line", "type", "id", "field", "reason"]  # as Reject.as_row() gives them
 
 
 @dataclass
@@ -123,11 +125,15 @@ def schema(
 def import_(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files or directories (read in sorted order)")],
-    format_name: Annotated[Optional[str], typer.Option("--format", help="Force a format (default: by extension)")] = None,
+    format_name: Annotated[Optional[str], typer.Option("--format", help="Force a format (default: by file)")] = None,
+    system: Annotated[Optional[str], typer.Option(help="Id of the System that provides what the files describe")] = None,
+    owner: Annotated[Optional[str], typer.Option(help="Id of the Agency owning records the files give no owner")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and show what would change; write nothing")] = False,
     report: Annotated[Optional[Path], typer.Option(help="Write the rejects to this CSV file")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON")] = False,
 ) -> None:
     """Load files into the registry. Exit code 1 when any record was rejected (the valid ones still load)."""
+    from importers import ImportContext
     from registry.loading import Loader
 
     state: State = ctx.obj
@@ -142,36 +148,105 @@ def import_(
     except UnknownFormatError as error:
         err.print(f"[red]{error}[/]")
         raise typer.Exit(2) from None
-    with opened_graph(state) as graph:
-        outcome = Loader(graph, batch_size=state.settings.batch_size, pillars=state.pillars).load_files(
-            files, format_name)
+    context = ImportContext(pillars=state.pillars, system=system, owner=owner)
+    with opened_graph(state) as graph, _progress("Importing" if not dry_run else "Checking") as progress:
+        loader = Loader(graph, batch_size=state.settings.batch_size, pillars=state.pillars, dry_run=dry_run,
+                        progress=progress)
+        outcome = loader.load_files(files, format_name, context)
     if report:
         with report.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=REJECT_COLUMNS)
             writer.writeheader()
             writer.writerows(reject.as_row() for reject in outcome.rejects)
     if as_json:
-        sys.stdout.write(json.dumps(outcome.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(outcome.as_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
     else:
         _print_outcome(outcome)
     raise typer.Exit(0 if outcome.ok else 1)
 
 
+@contextmanager
+def _progress(label: str, delay: float = 1.0) -> Iterator[Callable[[int], None]]:
+    """A progress line that appears only once an import has run for `delay` seconds (and only on a terminal)."""
+    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    started = time.monotonic()
+    bar = Progress(SpinnerColumn(), TextColumn(f"{label}…"), MofNCompleteColumn(), TextColumn("records"),
+                   TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
+    task = bar.add_task(label, total=None)
+    shown = False
+
+    def advance(records: int) -> None:
+        nonlocal shown
+        if not shown and time.monotonic() - started >= delay:
+            bar.start()
+            shown = True
+        bar.update(task, completed=records)
+
+    try:
+        yield advance
+    finally:
+        if shown:
+            bar.stop()
+
+
 def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
-    summary = Table("", "created", "updated", "unchanged", title=f"Import {outcome.run_id}")
+    title = f"Dry run — nothing written" if outcome.dry_run else f"Import {outcome.run_id}"
+    summary = Table("", "created", "updated", "unchanged", title=title)
     for kind, counter in outcome.counts.items():
         summary.add_row(kind, str(counter["created"]), str(counter["updated"]), str(counter["unchanged"]))
     out.print(summary)
-    out.print(f"{len(outcome.files)} file(s); rejected: {len(outcome.rejects)}")
+    if outcome.dry_run and outcome.changes:
+        changes = Table("change", "type", "record", "field", "before", "after", "at", title="What would change")
+        for change in outcome.changes[:MAX_REJECTS_SHOWN]:
+            for index, (name, (before, after)) in enumerate(change.fields.items()):
+                first = index == 0
+                changes.add_row(change.outcome if first else "", change.record_type if first else "",
+                                change.key if first else "", name, _cell(before), _cell(after),
+                                str(change.location) if first else "")
+            if not change.fields:
+                changes.add_row(change.outcome, change.record_type, change.key, "", "", "", str(change.location))
+        out.print(changes)
+        if len(outcome.changes) > MAX_REJECTS_SHOWN:
+            out.print(f"… and {len(outcome.changes) - MAX_REJECTS_SHOWN} more changes (use --json)")
+    out.print(f"{len(outcome.sources)} file(s); rejected: {len(outcome.rejects)}")
     if outcome.rejects:
-        table = Table("file", "line", "type", "id", "field", "reason", title="Rejected records", show_lines=False)
+        table = Table(*REJECT_COLUMNS, title="Rejected records")
         for reject in outcome.rejects[:MAX_REJECTS_SHOWN]:
             row = reject.as_row()
-            table.add_row(row["file"], str(row["line"] or ""), row["type"] or "", row["id"] or "", row["field"],
-                          row["reason"])
+            table.add_row(*(_cell(row[column]) for column in REJECT_COLUMNS))
         err.print(table)
         if len(outcome.rejects) > MAX_REJECTS_SHOWN:
             err.print(f"… and {len(outcome.rejects) - MAX_REJECTS_SHOWN} more (use --report FILE.csv)")
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+@app.command()
+def imports(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(help="How many runs to list")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON")] = False,
+) -> None:
+    """List the latest import runs: who, when, which files, and what each did."""
+    state: State = ctx.obj
+    with opened_graph(state) as graph:
+        runs = graph.import_runs(limit)
+    if as_json:
+        sys.stdout.write(json.dumps(runs, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("run", "status", "started", "user", "files", "nodes +/~/=", "relationships +/~/=", "rejected",
+                  title="Import runs")
+    for run in runs:
+        table.add_row(run["id"], run.get("status", ""), run.get("started_at", ""), run.get("user", ""),
+                      "\n".join(run.get("files", [])),
+                      "/".join(str(run.get(f"nodes_{outcome}", 0)) for outcome in ("created", "updated", "unchanged")),
+                      "/".join(str(run.get(f"relationships_{outcome}", 0))
+                               for outcome in ("created", "updated", "unchanged")),
+                      str(run.get("rejected", 0)))
+    out.print(table)
 
 
 @app.command()

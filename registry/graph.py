@@ -210,6 +210,14 @@ class RegistryGraph:
         """Keep a record of an import run (label ImportRun, outside the entity graph)."""
         self.store.write("MERGE (r:ImportRun {id: $id}) SET r += $props", {"id": run_id, "props": props})
 
+    def import_runs(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The latest import runs, newest first."""
+        rows = self.store.read(
+            "MATCH (r:ImportRun) RETURN properties(r) AS run ORDER BY r.started_at DESC, r.id DESC LIMIT $limit",
+            {"limit": limit},
+        )
+        return [row["run"] for row in rows]
+
 
 def _chunks(rows: list[Row], size: int) -> Iterator[list[Row]]:
     for start in range(0, len(rows), size):

@@ -3,19 +3,23 @@
 Files are read twice: nodes first, then relationships, so a relationship may name a node defined in a
 later file and memory does not grow with the number of relationships. Each batch is checked against the
 store (id clashes across types, unknown ends, end types, cardinality) before it is written; a record that
-fails a check becomes a reject and the rest of the batch still loads.
+fails a check becomes a reject and the rest of the batch still loads. Each batch is one transaction and every
+write is an idempotent upsert, so an import killed half-way leaves whole batches behind and a re-run completes
+it. A dry run does every check and reports what would change, writing nothing.
 """
 
 from __future__ import annotations
 
 import getpass
+import hashlib
+import json
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from graph_model import DEFAULT_PILLARS, RULES, Node, PillarTaxonomy, Relationship, parse_record, to_raw
 from importers import ImportContext, ImportItem, Location, Parsed, Reject, importer_for
@@ -23,6 +27,34 @@ from registry.graph import RegistryGraph
 
 NODES = "nodes"
 RELATIONSHIPS = "relationships"
+OUTCOMES = ("created", "updated", "unchanged")
+MAX_REJECTS_KEPT_IN_RUN = 1000
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file of an import run, as recorded in its ImportRun."""
+
+    path: str
+    format: str
+    importer_version: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a dry run found would change: a record created, or updated with each field's before and after."""
+
+    outcome: Literal["created", "updated"]
+    record_type: str
+    key: str
+    location: Location
+    fields: dict[str, tuple[Any, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"outcome": self.outcome, "type": self.record_type, "key": self.key, "location": str(self.location),
+                "fields": {name: {"before": before, "after": after} for name, (before, after) in self.fields.items()}}
 
 
 @dataclass
@@ -31,31 +63,74 @@ class LoadReport:
 
     run_id: str
     started_at: datetime
-    files: list[str] = field(default_factory=list)
+    user: str = "unknown"
+    dry_run: bool = False
+    sources: list[SourceFile] = field(default_factory=list)
     counts: dict[str, Counter[str]] = field(
         default_factory=lambda: {NODES: Counter(), RELATIONSHIPS: Counter()})
     rejects: list[Reject] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     finished_at: datetime | None = None
 
     @property
     def ok(self) -> bool:
         return not self.rejects
 
+    @property
+    def files(self) -> list[str]:
+        return [source.path for source in self.sources]
+
     def as_dict(self) -> dict[str, Any]:
-        return {
+        result = {
             "run_id": self.run_id,
-            "started_at": self.started_at.isoformat(),
-            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
-            "files": self.files,
-            **{kind: {outcome: counter[outcome] for outcome in ("created", "updated", "unchanged")}
-               for kind, counter in self.counts.items()},
+            "dry_run": self.dry_run,
+            "user": self.user,
+            "started_at": _iso(self.started_at),
+            "finished_at": _iso(self.finished_at),
+            "files": [vars(source) for source in self.sources],
+            **{kind: {outcome: counter[outcome] for outcome in OUTCOMES} for kind, counter in self.counts.items()},
             "rejected": len(self.rejects),
             "rejects": [reject.as_row() for reject in self.rejects],
+        }
+        if self.dry_run:
+            result["changes"] = [change.as_dict() for change in self.changes]
+        return result
+
+    def run_properties(self, status: str) -> dict[str, Any]:
+        """The ImportRun node's properties (flat values only, as both stores keep them)."""
+        return {
+            "status": status,
+            "user": self.user,
+            "started_at": _iso(self.started_at),
+            "finished_at": _iso(self.finished_at),
+            "files": [source.path for source in self.sources],
+            "checksums": [f"sha256:{source.sha256}" for source in self.sources],
+            "formats": [source.format for source in self.sources],
+            "importer_versions": [f"{source.format}/{source.importer_version}" for source in self.sources],
+            **{f"{kind}_{outcome}": counter[outcome] for kind, counter in self.counts.items() for outcome in OUTCOMES},
+            "rejected": len(self.rejects),
+            "rejects_json": json.dumps([reject.as_row() for reject in self.rejects[:MAX_REJECTS_KEPT_IN_RUN]],
+                                       ensure_ascii=False),
         }
 
 
 def new_run_id(now: datetime) -> str:
     return f"run:{now.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
+
+
+def describe_file(path: Path, format_name: str | None) -> SourceFile:
+    """Name, format, importer version, checksum and size of one input file."""
+    importer = importer_for(path, format_name)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError:
+        pass  # the importer reports the unreadable file as a reject
+    return SourceFile(str(path), importer.name, importer.version, digest.hexdigest(), size)
 
 
 class Loader:
@@ -68,33 +143,49 @@ class Loader:
         pillars: PillarTaxonomy = DEFAULT_PILLARS,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         user: str | None = None,
+        dry_run: bool = False,
+        progress: Callable[[int], None] | None = None,
     ) -> None:
         self.graph = graph
         self.batch_size = batch_size
         self.pillars = pillars
         self.clock = clock
         self.user = user or _current_user()
+        self.dry_run = dry_run
+        self.progress = progress or (lambda records: None)
 
     def load_files(self, files: list[Path], format_name: str | None = None,
                    context: ImportContext | None = None) -> LoadReport:
-        started = self.clock()
-        report = LoadReport(new_run_id(started), started, files=[str(path) for path in files])
-        session = _Session(self, report)
+        """Import files; the run is recorded (as running, then completed) unless this is a dry run."""
         context = context or ImportContext(pillars=self.pillars)
+        report = self._new_report()
+        report.sources = [describe_file(path, format_name) for path in files]
 
         def items() -> Iterator[ImportItem]:
-            for path in files:
-                yield from importer_for(path, format_name).read(path, context)
+            for path, source in zip(files, report.sources, strict=True):
+                yield from importer_for(path, source.format).read(path, context)
 
-        session.load(items)
+        self._run(report, items)
         return report
 
-    def load_items(self, items: Callable[[], Iterable[ImportItem]], files: list[str] | None = None) -> LoadReport:
+    def load_items(self, items: Callable[[], Iterable[ImportItem]]) -> LoadReport:
         """Load from a re-iterable source of items (called once per pass)."""
-        started = self.clock()
-        report = LoadReport(new_run_id(started), started, files=files or [])
-        _Session(self, report).load(items)
+        report = self._new_report()
+        self._run(report, items)
         return report
+
+    def _new_report(self) -> LoadReport:
+        started = self.clock()
+        return LoadReport(new_run_id(started), started, user=self.user, dry_run=self.dry_run)
+
+    def _run(self, report: LoadReport, items: Callable[[], Iterable[ImportItem]]) -> None:
+        if not self.dry_run:
+            self.graph.ensure_schema()
+            self.graph.record_import_run(report.run_id, report.run_properties("running"))
+        _Session(self, report).load(items)
+        report.finished_at = self.clock()
+        if not self.dry_run:
+            self.graph.record_import_run(report.run_id, report.run_properties("completed"))
 
 
 class _Session:
@@ -109,12 +200,15 @@ class _Session:
         self.rel_seen: dict[tuple[str, str, str], tuple[Location, dict[str, Any]]] = {}
         # (rel type, end id, incoming?) -> the other ends this import has linked, for cardinality.
         self.claimed: dict[tuple[str, str, bool], set[str]] = {}
+        # Types of the nodes this import accepted: a dry run writes none, yet its relationships may name them.
+        self.accepted_types: dict[str, str] = {}
+        self.dry_run = loader.dry_run
+        self.processed = 0
         self.now = loader.clock()
 
     # --- passes ------------------------------------------------------------------------------------------
 
     def load(self, items: Callable[[], Iterable[ImportItem]]) -> None:
-        self.graph.ensure_schema()
         batch: list[Parsed] = []
         for item in items():
             if isinstance(item, Reject):
@@ -135,22 +229,28 @@ class _Session:
                     self._load_relationships(batch)
                     batch = []
         self._load_relationships(batch)
-        self.report.finished_at = self.loader.clock()
-        self.graph.record_import_run(self.report.run_id, {
-            "started_at": _iso(self.report.started_at),
-            "finished_at": _iso(self.report.finished_at),
-            "files": self.report.files,
-            "user": self.loader.user,
-            **{f"{kind}_{outcome}": counter[outcome] for kind, counter in self.report.counts.items()
-               for outcome in ("created", "updated", "unchanged")},
-            "rejected": len(self.report.rejects),
-        })
 
     def _reject(self, reject: Reject) -> None:
         self.report.rejects.append(reject)
 
     def _count(self, kind: str, outcome: str) -> None:
         self.report.counts[kind][outcome] += 1
+
+    def _advance(self, records: int) -> None:
+        self.processed += records
+        self.loader.progress(self.processed)
+
+    def _note_change(self, outcome: Literal["created", "updated"], record_type: str, key: str, location: Location,
+                     before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+        """In a dry run, keep what would change (field by field for an update)."""
+        if not self.dry_run:
+            return
+        if before is None:
+            fields = {name: (None, value) for name, value in after.items()}
+        else:
+            fields = {name: (before.get(name), after.get(name)) for name in sorted(set(before) | set(after))
+                      if before.get(name) != after.get(name)}
+        self.report.changes.append(Change(outcome, record_type, key, location, fields))
 
     def _provenance(self, record: Node | Relationship, location: Location,
                     stored: dict[str, Any] | None) -> dict[str, Any]:
@@ -183,6 +283,7 @@ class _Session:
                 continue
             self.node_seen[node.id] = (item.location, content)
             fresh.append(item)
+        self._advance(len(batch))
         stored = self.graph.fetch_nodes([item.record.id for item in fresh])  # type: ignore[union-attr]
         writes: dict[str, list[dict[str, Any]]] = {}
         for item in fresh:
@@ -196,17 +297,21 @@ class _Session:
                                     f"id {node.id!r} already belongs to an entity of type {existing.type}",
                                     node.type, node.id))
                 continue
-            if existing is not None and _node_content(existing.type, existing.props, self.loader.pillars) \
-                    == node.content():
+            self.accepted_types[node.id] = node.type
+            before = _node_content(existing.type, existing.props, self.loader.pillars) if existing else None
+            if existing is not None and before == node.content():
                 self._count(NODES, "unchanged")
                 continue
-            self._count(NODES, "updated" if existing is not None else "created")
+            outcome = "updated" if existing is not None else "created"
+            self._count(NODES, outcome)
+            self._note_change(outcome, node.type, node.id, item.location, before, node.content())
             row = to_raw(node)
             row.pop("type")
             row.update(self._provenance(node, item.location, existing.props if existing else None))
             writes.setdefault(node.type, []).append(row)
-        for label, rows in writes.items():
-            self.graph.upsert_nodes(label, rows, self.loader.batch_size)
+        if not self.dry_run:
+            for label, rows in writes.items():
+                self.graph.upsert_nodes(label, rows, self.loader.batch_size)
 
     # --- relationships -----------------------------------------------------------------------------------
 
@@ -214,7 +319,9 @@ class _Session:
         if not batch:
             return
         ends = sorted({end for item in batch for end in (item.record.source_id, item.record.target_id)})  # type: ignore[union-attr]
-        types = self.graph.fetch_types(ends)
+        self._advance(len(batch))
+        types = {**self.graph.fetch_types(ends), **{end: self.accepted_types[end] for end in ends
+                                                     if end in self.accepted_types}}
         checked: list[tuple[Parsed, Relationship]] = []
         for item in batch:
             rel = item.record
@@ -287,14 +394,19 @@ class _Session:
                 self.claimed.setdefault((rel_type, end, incoming), set()).add(other)
             self.rel_seen[rel.key] = (item.location, rel.content())
             existing = stored.get(key)
-            if existing is not None and _relationship_content(rel_type, rel, existing) == rel.content():
+            before = _relationship_content(rel_type, rel, existing) if existing is not None else None
+            if existing is not None and before == rel.content():
                 self._count(RELATIONSHIPS, "unchanged")
                 continue
-            self._count(RELATIONSHIPS, "updated" if existing is not None else "created")
+            outcome = "updated" if existing is not None else "created"
+            self._count(RELATIONSHIPS, outcome)
+            self._note_change(outcome, rel_type, f"{rel.source_id} -{rel_type}-> {rel.target_id}", item.location,
+                              before, rel.content())
             props = rel.properties()
             props.update(self._provenance(rel, item.location, existing))
             rows.append({"from": rel.source_id, "to": rel.target_id, "props": props})
-        self.graph.upsert_relationships(rel_type, rows, self.loader.batch_size)
+        if not self.dry_run:
+            self.graph.upsert_relationships(rel_type, rows, self.loader.batch_size)
 
 
 def _iso(value: datetime | None) -> str | None:
