@@ -271,6 +271,27 @@ def export(
             err.print(f"{count} records written to {out_file}")
 
 
+@app.command()
+def template(
+    format_name: Annotated[str, typer.Option("--format", help="xlsx (one workbook) or csv (a folder of files)")] = "xlsx",
+    out_path: Annotated[Optional[Path], typer.Option("--out", help="File (xlsx) or folder (csv) to write")] = None,
+) -> None:
+    """Write an empty import template generated from the metamodel, with a README explaining every column."""
+    from importers.template import write_csv, write_xlsx
+
+    if format_name == "xlsx":
+        target = out_path or Path("onegov-template.xlsx")
+        write_xlsx(target)
+        out.print(f"template written to {target}")
+    elif format_name == "csv":
+        target = out_path or Path("onegov-template")
+        files = write_csv(target)
+        out.print(f"{len(files)} files written to {target}/")
+    else:
+        err.print(f"[red]Unknown template format {format_name!r}; available: xlsx, csv[/]")
+        raise typer.Exit(2)
+
+
 # --- stats -----------------------------------------------------------------------------------------------
 
 @app.command()

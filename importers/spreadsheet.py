@@ -1,0 +1,125 @@
+"""Spreadsheet inventories: an XLSX workbook with one sheet per entity type, or CSV files, one per type.
+
+The layout is the import template's (`registry template`): headers in Vietnamese or English, rows
+numbered as the spreadsheet shows them, so every reject names file, sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from importers.base import ImportContext, ImportItem, Location, Reject
+from importers.tabular import RELATIONSHIPS, RowReader, is_readme, normalise, sheet_type
+
+
+class XlsxImporter:
+    name = "xlsx"
+    version = "1.0"
+    extensions = (".xlsx", ".xlsm", ".xls", ".ods")
+    description = "Inventory workbook in the import template's layout (one sheet per entity type)"
+
+    def can_read(self, path: Path, head: str) -> bool:
+        return path.suffix.lower() in self.extensions
+
+    def read(self, path: Path, context: ImportContext) -> Iterator[ImportItem]:
+        file = str(path)
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+        except (CalamineError, OSError, ValueError) as error:
+            yield Reject(Location(file), "file", f"not a readable spreadsheet: {error}")
+            return
+        try:
+            known = [name for name in workbook.sheet_names if not is_readme(name)]
+            for sheet_name in known:
+                record_type = sheet_type(sheet_name)
+                if record_type is None:
+                    yield Reject(Location(file, None, sheet_name), "sheet",
+                                 "unknown sheet; name it after an entity type as in the template "
+                                 "(e.g. 'Hệ thống thông tin' or 'System') or 'Quan hệ' for relationships")
+                    continue
+                sheet = workbook.get_sheet_by_name(sheet_name)
+                first_row = sheet.start[0] if sheet.start else 0
+                rows = ((first_row + index + 1, list(row)) for index, row in enumerate(sheet.iter_rows()))
+                yield from RowReader(file, sheet_name, record_type, context).items(rows)
+        except CalamineError as error:
+            yield Reject(Location(file), "file", f"the spreadsheet could not be read to the end: {error}")
+        finally:
+            workbook.close()
+
+
+class CsvImporter:
+    name = "csv"
+    version = "1.0"
+    extensions = (".csv", ".tsv")
+    description = "One CSV file per entity type (named after it), or one file with a 'type' column"
+
+    def can_read(self, path: Path, head: str) -> bool:
+        return path.suffix.lower() in self.extensions
+
+    def read(self, path: Path, context: ImportContext) -> Iterator[ImportItem]:
+        file = str(path)
+        problem = _utf8_problem(path)
+        if problem:
+            yield Reject(Location(file, problem[0]), "file", problem[1])
+            return
+        try:
+            handle = path.open(encoding="utf-8-sig", newline="")
+        except OSError as error:
+            yield Reject(Location(file), "file", f"cannot read: {error.strerror}")
+            return
+        with handle:
+            sample = handle.read(65536)
+            handle.seek(0)
+            try:
+                dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+            except csv.Error:
+                dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
+            reader = csv.reader(handle, dialect)
+            first = next(reader, None)
+            if first is None:
+                return
+            record_type = sheet_type(path.stem)
+            has_type_column = any(normalise(cell) in ("type", "loai") or normalise(cell).endswith(" type")
+                                  or "(type)" in cell for cell in first)
+            if has_type_column and record_type != RELATIONSHIPS:
+                record_type = None
+            elif record_type is None:
+                yield Reject(Location(file, 1), "file", "cannot tell which entity type the rows are: name the "
+                             "file after a template sheet (e.g. he-thong-thong-tin.csv, systems.csv) or add a "
+                             "'Loại (type)' column")
+                return
+            yield from RowReader(file, None, record_type, context).items(_chain_rows(first, reader))
+
+
+def _chain_rows(first: list[str], reader: Any) -> Iterator[tuple[int, list[str]]]:
+    yield 1, first
+    for row in reader:
+        yield reader.line_num, row
+
+
+def _utf8_problem(path: Path) -> tuple[int, str] | None:
+    """Check the file decodes as UTF-8 before parsing, so the reject names the first bad line."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    try:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                try:
+                    text = decoder.decode(chunk)
+                except UnicodeDecodeError as error:
+                    line += chunk[:error.start].count(b"\n")
+                    return line, ("not UTF-8 text (it looks like another encoding, e.g. Windows-1258); "
+                                  "save it as 'CSV UTF-8' and import again")
+                line += text.count("\n")
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return line, "not UTF-8 text: the file ends inside a character"
+    except OSError as error:
+        return None if error.errno is None else (0, f"cannot read: {error.strerror}")
+    return None
