@@ -241,7 +241,7 @@ def imports(
                   title="Import runs")
     for run in runs:
         table.add_row(run["id"], run.get("status", ""), run.get("started_at", ""), run.get("user", ""),
-                      "\n".join(run.get("files", [])),
+                      "\n".join(Path(name).name for name in run.get("files", [])),
                       "/".join(str(run.get(f"nodes_{outcome}", 0)) for outcome in ("created", "updated", "unchanged")),
                       "/".join(str(run.get(f"relationships_{outcome}", 0))
                                for outcome in ("created", "updated", "unchanged")),

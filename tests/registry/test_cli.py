@@ -22,12 +22,14 @@ def run(tmp_path, store_kind, request):
         request.getfixturevalue("neo4j_session_store").delete_all()
 
     def run_registry(*args: str, check_code: int | None = 0) -> subprocess.CompletedProcess:
+        """Run the command; assert its exit code unless check_code is None."""
         result = subprocess.run([REGISTRY, *args], capture_output=True, text=True, env=env, cwd=tmp_path,
                                 timeout=300)
         if check_code is not None:
             assert result.returncode == check_code, result.stdout + result.stderr
         return result
 
+    run_registry.env = env  # type: ignore[attr-defined]
     yield run_registry
     if store_kind == "embedded":
         FalkorDBServer(tmp_path / "data").stop()
@@ -100,3 +102,53 @@ def test_an_unreachable_neo4j_is_a_clear_error(tmp_path):
     result = subprocess.run([REGISTRY, "stats"], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 2 and "unreachable" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_import_killed_half_way_leaves_whole_batches_and_a_rerun_completes_it(run, tmp_path):
+    """Each batch is one transaction: after a kill the store holds whole records only, and the same command
+    run again loads the rest, creating nothing twice."""
+    import signal
+    import time
+
+    path = tmp_path / "big.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for index in range(40_000):
+            handle.write(json.dumps({"type": "System", "id": f"system:{index:05d}",
+                                     "name": f"Hệ thống {index}", "kind": "sector_application"},
+                                    ensure_ascii=False) + "\n")
+    env = {**run.env, "REGISTRY_BATCH_SIZE": "500"}
+    process = subprocess.Popen([REGISTRY, "import", str(path)], env=env, cwd=tmp_path,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    loaded = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        loaded = json.loads(run("stats", "--json").stdout)["nodes"]["total"]
+        if loaded >= 2000:
+            break
+        time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    partial = json.loads(run("stats", "--json").stdout)["nodes"]["total"]
+    assert 0 < partial < 40_000, "the import must be killed mid-way for this test to mean anything"
+    assert partial % 500 == 0  # whole batches only
+    runs = json.loads(run("imports", "--json").stdout)
+    assert runs[0]["status"] == "running"  # the killed run is visible as never completed
+    outcome = json.loads(run("import", str(path), "--json").stdout)
+    assert outcome["nodes"] == {"created": 40_000 - partial, "updated": 0, "unchanged": partial}
+    assert json.loads(run("stats", "--json").stdout)["nodes"]["total"] == 40_000
+
+
+def test_dry_run_and_the_list_of_runs(run, fixtures_dir):
+    dry = json.loads(run("import", "--dry-run", "--json", str(fixtures_dir / "native" / "valid.yaml")).stdout)
+    assert dry["dry_run"] is True and dry["nodes"]["created"] == 8 and len(dry["changes"]) == 19
+    assert json.loads(run("stats", "--json").stdout)["nodes"]["total"] == 0
+    run("import", str(fixtures_dir / "native" / "valid.yaml"))
+    runs = json.loads(run("imports", "--json").stdout)
+    assert len(runs) == 1 and runs[0]["nodes_created"] == 8 and runs[0]["status"] == "completed"
+    assert "valid.yaml" in run("imports").stdout
+
+
+def test_template_command_writes_a_workbook_that_imports(run, tmp_path):
+    run("template", "--format", "xlsx", "--out", str(tmp_path / "t.xlsx"))
+    run("template", "--format", "csv", "--out", str(tmp_path / "t"))
+    run("import", str(tmp_path / "t.xlsx"), str(tmp_path / "t"))

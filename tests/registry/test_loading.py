@@ -206,3 +206,39 @@ def test_an_export_from_one_store_loads_into_the_other(request, fixtures_dir, tm
     finally:
         target_store.delete_all()
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_a_dry_run_shows_what_would_change_and_writes_nothing(graph, fixtures_dir, tmp_path):
+    load(graph, fixtures_dir / "native" / "valid.yaml")
+    before = export(graph)
+    changed = tmp_path / "valid.yaml"
+    changed.write_text((fixtures_dir / "native" / "valid.yaml").read_text(encoding="utf-8")
+                       .replace('version: "2.1"', 'version: "3.0"')
+                       + "  - {type: HOSTED_ON, from: system:tinh-15.mot-cua, to: infra:dc}\n", encoding="utf-8")
+    changed.write_text(changed.read_text(encoding="utf-8").replace(
+        "nodes:\n", "nodes:\n  - {type: Infrastructure, id: infra:dc, name: Trung tâm dữ liệu tỉnh, kind: data_center}\n",
+        1), encoding="utf-8")
+    report = Loader(graph, dry_run=True).load_files([changed])
+    assert report.ok and report.dry_run
+    assert counts(report) == {"nodes": {"created": 1, "updated": 1, "unchanged": 7},
+                              "relationships": {"created": 1, "unchanged": 11}}
+    changes = {change.key: change for change in report.changes}
+    assert changes["api:dan-cu.tra-cuu"].fields == {"version": ("2.1", "3.0")}
+    assert changes["infra:dc"].outcome == "created"
+    assert "system:tinh-15.mot-cua -HOSTED_ON-> infra:dc" in changes  # its end exists only in this import
+    assert export(graph) == before
+    assert graph.import_runs() and all(run["files"] != [str(changed)] for run in graph.import_runs())
+
+
+def test_each_run_is_recorded_with_its_files_checksums_and_counts(graph, fixtures_dir):
+    path = fixtures_dir / "native" / "invalid.yaml"
+    report = load(graph, path)
+    run = graph.import_runs()[0]
+    import hashlib
+
+    assert run["id"] == report.run_id and run["status"] == "completed"
+    assert run["files"] == [str(path)] and run["formats"] == ["native"]
+    assert run["checksums"] == ["sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()]
+    assert run["importer_versions"] == ["native/1.0"]
+    assert (run["nodes_created"], run["relationships_created"], run["rejected"]) == (2, 1, 9)
+    assert '"field": "colour"' in run["rejects_json"] and run["user"]
