@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install demo test test-embedded neo4j-start neo4j-stop clean
+.PHONY: install demo test test-embedded bench neo4j-start neo4j-stop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or later is needed"'
@@ -14,13 +14,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the registry with its pinned dependencies
 
-demo: install  ## load the sample registry into the embedded store and print its statistics
+demo: install  ## load the national sample and Lào Cai's XLSX inventory into the embedded store; print statistics
 	$(BIN)/registry db start
 	$(BIN)/registry import data/sample
+	$(BIN)/registry import data/province
 	$(BIN)/registry stats
 
 test: install  ## start a real Neo4j, run the whole suite on both stores, stop Neo4j
-	tools/run-tests
+	tools/with-neo4j $(BIN)/python -m pytest
+
+bench: install  ## benchmarks on both stores (never part of `make test`); figures in benchmarks/results/
+	tools/with-neo4j $(BIN)/python -m benchmarks
 
 test-embedded: install  ## quick local loop: the embedded half only (CI always runs both)
 	$(BIN)/python -m pytest -m "not neo4j"

@@ -1,0 +1,22 @@
+"""Run every benchmark: `python -m benchmarks [NAME...]` (from the repository root, as `make bench` does)."""
+
+from __future__ import annotations
+
+import sys
+
+from benchmarks import import_spreadsheets
+
+BENCHMARKS = {"import-spreadsheets": import_spreadsheets.main}
+
+
+def main(names: list[str]) -> int:
+    for name in names or list(BENCHMARKS):
+        if name not in BENCHMARKS:
+            print(f"unknown benchmark {name!r}; known: {', '.join(BENCHMARKS)}", file=sys.stderr)
+            return 2
+        BENCHMARKS[name]()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,77 @@
+"""Helpers shared by the benchmarks: running the `registry` command on a chosen store and measuring it."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "benchmarks" / "results"
+REGISTRY = shutil.which("registry", path=str(Path(sys.executable).parent)) or "registry"
+
+
+@dataclass(frozen=True)
+class Measurement:
+    seconds: float
+    peak_rss_mib: float
+    exit_code: int
+    stdout: str
+
+
+def stores() -> list[str]:
+    """Both stores when a Neo4j is configured (make bench starts one), else the embedded one alone."""
+    return ["embedded", "neo4j"] if os.environ.get("NEO4J_URI") else ["embedded"]
+
+
+def store_env(store: str, data_dir: Path) -> dict[str, str]:
+    return {**os.environ, "REGISTRY_STORE": store, "REGISTRY_DATA_DIR": str(data_dir)}
+
+
+def run_registry(args: list[str], env: dict[str, str]) -> Measurement:
+    """Run `registry ARGS` in its own process; wall time and that process's peak resident memory."""
+    started = time.perf_counter()
+    process = subprocess.Popen([REGISTRY, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               text=True)
+    stdout_chunks = []
+    assert process.stdout is not None
+    for chunk in process.stdout:
+        stdout_chunks.append(chunk)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Measurement(seconds, usage.ru_maxrss / 1024, process.returncode, "".join(stdout_chunks))
+
+
+def reset(store: str, data_dir: Path) -> None:
+    subprocess.run([REGISTRY, "db", "reset", "--yes"], env=store_env(store, data_dir), check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def stop(store: str, data_dir: Path) -> None:
+    if store == "embedded":
+        subprocess.run([REGISTRY, "db", "stop"], env=store_env(store, data_dir), check=False,
+                       stdout=subprocess.DEVNULL)
+
+
+def machine() -> dict[str, object]:
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def save(name: str, result: dict[str, object]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
