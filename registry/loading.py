@@ -323,6 +323,7 @@ class _Session:
         types = {**self.graph.fetch_types(ends), **{end: self.accepted_types[end] for end in ends
                                                      if end in self.accepted_types}}
         checked: list[tuple[Parsed, Relationship]] = []
+        in_batch: dict[tuple[str, str, str], tuple[Location, dict[str, Any]]] = {}
         for item in batch:
             rel = item.record
             assert isinstance(rel, Relationship)
@@ -332,8 +333,9 @@ class _Session:
                                     f"{rel.source_id}->{rel.target_id}"))
                 continue
             content = rel.content()
-            if rel.key in self.rel_seen:
-                first, first_content = self.rel_seen[rel.key]
+            earlier = self.rel_seen.get(rel.key) or in_batch.get(rel.key)
+            if earlier is not None:
+                first, first_content = earlier
                 if first_content != content:
                     self._reject(Reject(item.location, "to",
                                         f"this {rel.rel_type} relationship is defined differently at {first}",
@@ -341,6 +343,7 @@ class _Session:
                 else:
                     self._count(RELATIONSHIPS, "unchanged")
                 continue
+            in_batch[rel.key] = (item.location, content)
             checked.append((item, rel))
         by_type: dict[str, list[tuple[Parsed, Relationship]]] = {}
         for item, rel in checked:

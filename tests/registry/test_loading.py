@@ -242,3 +242,16 @@ def test_each_run_is_recorded_with_its_files_checksums_and_counts(graph, fixture
     assert run["importer_versions"] == ["native/1.0"]
     assert (run["nodes_created"], run["relationships_created"], run["rejected"]) == (2, 1, 9)
     assert '"field": "colour"' in run["rejects_json"] and run["user"]
+
+
+def test_a_relationship_given_twice_in_one_batch_is_created_once(graph, tmp_path):
+    path = tmp_path / "twice.yaml"
+    path.write_text(
+        "nodes:\n  - {type: Agency, id: agency:a, name: Sở A, level: unit}\n"
+        "  - {type: System, id: system:a, name: Hệ thống A}\n"
+        "relationships:\n  - {type: USES, from: agency:a, to: system:a}\n"
+        "  - {type: USES, from: agency:a, to: system:a}\n"
+        "  - {type: USES, from: agency:a, to: system:a, deployment: khác}\n", encoding="utf-8")
+    report = load(graph, path)
+    assert counts(report)["relationships"] == {"created": 1, "unchanged": 1}
+    assert [(r.location.line, r.field) for r in report.rejects] == [(7, "to")]
