@@ -56,7 +56,7 @@ def test_unknown_top_level_keys_are_named(tmp_path):
     path = tmp_path / "x.yaml"
     path.write_text("nodes: []\nsystems: []\n", encoding="utf-8")
     _, rejects = read(path)
-    assert [(r.field, r.location.line) for r in rejects] == [("systems", None)]
+    assert [(r.field, r.location.line) for r in rejects] == [("systems", 2)]
 
 
 def test_directories_are_read_in_a_stable_sorted_order(tmp_path):
