@@ -24,7 +24,7 @@ test: install  ## start a real Neo4j, run the whole suite on both stores, stop N
 	tools/with-neo4j $(BIN)/python -m pytest
 
 bench: install  ## benchmarks on both stores (never part of `make test`); figures in benchmarks/results/
-	tools/with-neo4j $(BIN)/python -m benchmarks
+	NEO4J_TEST_HEAP=2g NEO4J_TEST_PAGECACHE=1g tools/with-neo4j $(BIN)/python -m benchmarks
 
 test-embedded: install  ## quick local loop: the embedded half only (CI always runs both)
 	$(BIN)/python -m pytest -m "not neo4j"

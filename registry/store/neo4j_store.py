@@ -84,9 +84,12 @@ class Neo4jStore:
         self.write("CALL db.awaitIndexes(120)")
 
     def delete_all(self) -> None:
-        # Batched so a large graph does not need one huge transaction.
-        while self.write("MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted")[0]["deleted"]:
-            pass
+        # Relationships first, then nodes, in batches: a node with thousands of relationships deleted in one
+        # DETACH DELETE can exceed the server's transaction memory.
+        for statement in ("MATCH ()-[r]->() WITH r LIMIT 10000 DELETE r RETURN count(*) AS deleted",
+                          "MATCH (n) WITH n LIMIT 10000 DELETE n RETURN count(*) AS deleted"):
+            while self.write(statement)[0]["deleted"]:
+                pass
 
     def describe(self) -> dict[str, Any]:
         info = self._driver.get_server_info()
