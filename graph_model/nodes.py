@@ -20,6 +20,15 @@ from pydantic import (
 from graph_model.identifiers import ENTITY_ID_PATTERN
 from graph_model.pillars import DEFAULT_PILLARS, PillarTaxonomy
 
+PROVENANCE_FIELDS = frozenset({"source", "import_run", "created_at", "updated_at"})
+"""Where a record came from and when: kept on every node and relationship, never part of its content."""
+
+
+def stored_content(props: dict[str, object]) -> dict[str, object]:
+    """The content of stored properties (of a node or a relationship), comparable with `content()`."""
+    return {key: value for key, value in props.items() if key not in PROVENANCE_FIELDS}
+
+
 EntityId = Annotated[str, StringConstraints(pattern=ENTITY_ID_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -166,11 +175,11 @@ class Node(BaseModel):
             self.pillar = self.default_pillar
         return self
 
-    CONTENT_EXCLUDED: ClassVar[frozenset[str]] = frozenset({"source", "import_run", "created_at", "updated_at"})
-
     def content(self) -> dict[str, object]:
-        """The fields that describe the entity, without provenance and timestamps: what 'changed' compares."""
-        return self.model_dump(mode="json", exclude=set(self.CONTENT_EXCLUDED), exclude_none=True)
+        """The properties that describe the entity, as stored (no type label, no provenance or timestamps, no
+        empty values): what 'changed' compares, against `stored_content` of what the store holds."""
+        body = self.model_dump(mode="json", exclude=set(PROVENANCE_FIELDS) | {"type"}, exclude_none=True)
+        return {key: value for key, value in body.items() if value != []}
 
 
 class Agency(Node):

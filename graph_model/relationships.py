@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from graph_model.nodes import EntityId, ShortText, Text
+from graph_model.nodes import EntityId, ShortText, Text, stored_content
 
 
 @dataclass(frozen=True)
@@ -108,10 +108,6 @@ class Relationship(BaseModel):
     created_at: AwareDatetime | None = None
     updated_at: AwareDatetime | None = None
 
-    CONTENT_EXCLUDED: ClassVar[frozenset[str]] = frozenset(
-        {"source_id", "target_id", "source", "import_run", "created_at", "updated_at"}
-    )
-
     @property
     def rule(self) -> RelationshipRule:
         return RULES[self.rel_type]
@@ -133,8 +129,8 @@ class Relationship(BaseModel):
         return self.model_dump(mode="json", exclude={"source_id", "target_id", "type"}, exclude_none=True)
 
     def content(self) -> dict[str, object]:
-        """The properties that describe it, without provenance and timestamps: what 'changed' compares."""
-        return self.model_dump(mode="json", exclude=set(self.CONTENT_EXCLUDED) | {"type"}, exclude_none=True)
+        """The stored properties that describe it (no provenance or timestamps): what 'changed' compares."""
+        return stored_content(self.properties())
 
 
 def _relationship_model(rel_type: str, **extra_fields: object) -> type[Relationship]:

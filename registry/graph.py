@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph_model import ENTITY_LABEL, NODE_TYPES, RELATIONSHIP_TYPES, derive_schema
+from graph_model import ENTITY_LABEL, NODE_TYPES, RELATIONSHIP_TYPES, RULES, derive_schema
 from registry.store.protocol import GraphStore, Row
 
 PAGE_SIZE = 1000
@@ -108,10 +108,17 @@ class RegistryGraph:
         """Properties of the stored relationships of one type among (from, to) pairs."""
         if not pairs:
             return {}
+        # Walk from the end with fewer such relationships: an agency owns thousands of systems but a system has one
+        # owner, so OWNS is looked up from its target; USES and CONSUMES point at shared systems and APIs, so from
+        # their source. (Given both ids, engines still expand from one end and filter the other.)
+        # The far end carries no label on purpose: with one, FalkorDB's planner starts from its index instead.
+        typed = relationship_type(rel_type)
+        if RULES[rel_type].max_per_target == 1:
+            pattern = f"(b:{ENTITY_LABEL} {{id: pair.to}})<-[r:{typed}]-(a) WHERE a.id = pair.from"
+        else:
+            pattern = f"(a:{ENTITY_LABEL} {{id: pair.from}})-[r:{typed}]->(b) WHERE b.id = pair.to"
         rows = self.store.read(
-            f"UNWIND $pairs AS pair "
-            f"MATCH (a:{ENTITY_LABEL} {{id: pair.from}})-[r:{relationship_type(rel_type)}]->"
-            f"(b:{ENTITY_LABEL} {{id: pair.to}}) RETURN a.id AS source, b.id AS target, properties(r) AS props",
+            f"UNWIND $pairs AS pair MATCH {pattern} RETURN a.id AS source, b.id AS target, properties(r) AS props",
             {"pairs": [{"from": source, "to": target} for source, target in pairs]},
         )
         return {(row["source"], row["target"]): row["props"] for row in rows}

@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from graph_model import DEFAULT_PILLARS, RULES, Node, PillarTaxonomy, Relationship, parse_record, to_raw
+from graph_model import DEFAULT_PILLARS, RULES, Node, PillarTaxonomy, Relationship, to_raw
+from graph_model.nodes import stored_content
 from importers import ImportContext, ImportItem, Location, Parsed, Reject, importer_for
 from registry.graph import RegistryGraph
 
@@ -195,9 +196,11 @@ class _Session:
         self.loader = loader
         self.graph = loader.graph
         self.report = report
-        self.node_seen: dict[str, tuple[Location, dict[str, Any]]] = {}
+        # What this import has seen, to spot a record given twice with different content: the location of the
+        # first and a digest of its content (not the content itself, so memory per record stays small).
+        self.node_seen: dict[str, tuple[Location, int]] = {}
         self.node_rejected: dict[str, Location] = {}
-        self.rel_seen: dict[tuple[str, str, str], tuple[Location, dict[str, Any]]] = {}
+        self.rel_seen: dict[tuple[str, str, str], tuple[Location, int]] = {}
         # (rel type, end id, incoming?) -> the other ends this import has linked, for cardinality.
         self.claimed: dict[tuple[str, str, bool], set[str]] = {}
         # Types of the nodes this import accepted: a dry run writes none, yet its relationships may name them.
@@ -272,16 +275,16 @@ class _Session:
         for item in batch:
             node = item.record
             assert isinstance(node, Node)
-            content = node.content()
+            digest = _digest(node.content())
             if node.id in self.node_seen:
-                first, first_content = self.node_seen[node.id]
-                if first_content != content:
+                first, first_digest = self.node_seen[node.id]
+                if first_digest != digest:
                     self._reject(Reject(item.location, "id", f"id {node.id!r} is defined differently at {first}",
                                         node.type, node.id))
                 else:
                     self._count(NODES, "unchanged")
                 continue
-            self.node_seen[node.id] = (item.location, content)
+            self.node_seen[node.id] = (item.location, digest)
             fresh.append(item)
         self._advance(len(batch))
         stored = self.graph.fetch_nodes([item.record.id for item in fresh])  # type: ignore[union-attr]
@@ -297,8 +300,9 @@ class _Session:
                                     f"id {node.id!r} already belongs to an entity of type {existing.type}",
                                     node.type, node.id))
                 continue
-            self.accepted_types[node.id] = node.type
-            before = _node_content(existing.type, existing.props, self.loader.pillars) if existing else None
+            if self.dry_run:
+                self.accepted_types[node.id] = node.type
+            before = stored_content(existing.props) if existing else None
             if existing is not None and before == node.content():
                 self._count(NODES, "unchanged")
                 continue
@@ -323,7 +327,7 @@ class _Session:
         types = {**self.graph.fetch_types(ends), **{end: self.accepted_types[end] for end in ends
                                                      if end in self.accepted_types}}
         checked: list[tuple[Parsed, Relationship]] = []
-        in_batch: dict[tuple[str, str, str], tuple[Location, dict[str, Any]]] = {}
+        in_batch: dict[tuple[str, str, str], tuple[Location, int]] = {}
         for item in batch:
             rel = item.record
             assert isinstance(rel, Relationship)
@@ -332,18 +336,18 @@ class _Session:
                 self._reject(Reject(item.location, problem[0], problem[1], rel.rel_type,
                                     f"{rel.source_id}->{rel.target_id}"))
                 continue
-            content = rel.content()
+            digest = _digest(rel.content())
             earlier = self.rel_seen.get(rel.key) or in_batch.get(rel.key)
             if earlier is not None:
-                first, first_content = earlier
-                if first_content != content:
+                first, first_digest = earlier
+                if first_digest != digest:
                     self._reject(Reject(item.location, "to",
                                         f"this {rel.rel_type} relationship is defined differently at {first}",
                                         rel.rel_type, f"{rel.source_id}->{rel.target_id}"))
                 else:
                     self._count(RELATIONSHIPS, "unchanged")
                 continue
-            in_batch[rel.key] = (item.location, content)
+            in_batch[rel.key] = (item.location, digest)
             checked.append((item, rel))
         by_type: dict[str, list[tuple[Parsed, Relationship]]] = {}
         for item, rel in checked:
@@ -395,9 +399,9 @@ class _Session:
             for incoming, _ in limits:
                 end, other = (rel.target_id, rel.source_id) if incoming else (rel.source_id, rel.target_id)
                 self.claimed.setdefault((rel_type, end, incoming), set()).add(other)
-            self.rel_seen[rel.key] = (item.location, rel.content())
+            self.rel_seen[rel.key] = (item.location, _digest(rel.content()))
             existing = stored.get(key)
-            before = _relationship_content(rel_type, rel, existing) if existing is not None else None
+            before = stored_content(existing) if existing is not None else None
             if existing is not None and before == rel.content():
                 self._count(RELATIONSHIPS, "unchanged")
                 continue
@@ -418,19 +422,9 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _node_content(node_type: str, props: dict[str, Any], pillars: PillarTaxonomy) -> dict[str, Any] | None:
-    try:
-        return parse_record({"type": node_type, **props}, pillars).content()  # type: ignore[union-attr]
-    except ValueError:
-        return None  # a stored node the metamodel no longer accepts is rewritten
-
-
-def _relationship_content(rel_type: str, rel: Relationship, props: dict[str, Any]) -> dict[str, Any] | None:
-    try:
-        stored = parse_record({"type": rel_type, "from": rel.source_id, "to": rel.target_id, **props})
-    except ValueError:
-        return None
-    return stored.content()  # type: ignore[union-attr]
+def _digest(content: dict[str, Any]) -> int:
+    """A compact fingerprint of a record's content, to tell a repeated record from a conflicting one."""
+    return hash(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str))
 
 
 def _current_user() -> str:
