@@ -256,7 +256,7 @@ def _part_of_tags(entity: Entity, index: Mapping[tuple[str, str, str], Entity]) 
 
 def _node(entity: Entity, part_of: list[str]) -> tuple[dict[str, Any], dict[str, Source]] | Reject:
     """The raw node record and, per registry field, the catalogue field it came from."""
-    metadata, spec, line = entity.metadata, entity.spec, entity.line
+    metadata, spec = entity.metadata, entity.spec
     profile = _mapping(spec, "profile")
     for name_field, where, key in (("metadata.title", metadata, "title"),
                                    ("spec.profile.displayName", profile, "displayName"),

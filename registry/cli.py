@@ -191,7 +191,7 @@ def _progress(label: str, delay: float = 1.0) -> Iterator[Callable[[int], None]]
 
 
 def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
-    title = f"Dry run — nothing written" if outcome.dry_run else f"Import {outcome.run_id}"
+    title = "Dry run — nothing written" if outcome.dry_run else f"Import {outcome.run_id}"
     summary = Table("", "created", "updated", "unchanged", title=title)
     for kind, counter in outcome.counts.items():
         summary.add_row(kind, str(counter["created"]), str(counter["updated"]), str(counter["unchanged"]))
