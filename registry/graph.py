@@ -108,10 +108,10 @@ class RegistryGraph:
         """Properties of the stored relationships of one type among (from, to) pairs."""
         if not pairs:
             return {}
-        # Walk from the end with fewer such relationships: an agency owns thousands of systems but a system has one
-        # owner, so OWNS is looked up from its target; USES and CONSUMES point at shared systems and APIs, so from
-        # their source. (Given both ids, engines still expand from one end and filter the other.)
-        # The far end carries no label on purpose: with one, FalkorDB's planner starts from its index instead.
+        # Expand from the end with fewer such relationships and filter on the other: a system has one owner while
+        # an agency owns thousands, so OWNS starts at its target; USES and CONSUMES point at shared systems and
+        # APIs, so they start at their source. The far end has no label on purpose: with one, FalkorDB's planner
+        # starts from that end's index instead.
         typed = relationship_type(rel_type)
         if RULES[rel_type].max_per_target == 1:
             pattern = f"(b:{ENTITY_LABEL} {{id: pair.to}})<-[r:{typed}]-(a) WHERE a.id = pair.from"
