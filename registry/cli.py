@@ -319,6 +319,56 @@ def stats(
     out.print(nodes, pillars, rels)
 
 
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Serve the read API: GraphQL at /graphql (GraphiQL in a browser), /health, OpenAPI docs at /docs."""
+    import uvicorn
+
+    from registry.api import create_app
+
+    state: State = ctx.obj
+    uvicorn.run(create_app(state.settings), host=host, port=port)
+
+
+# --- analyze ---------------------------------------------------------------------------------------------
+
+@app.command()
+def analyze(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON")] = False,
+    rule: Annotated[Optional[list[str]], typer.Option("--rule", help="Run only this rule id (repeatable)")] = None,
+) -> None:
+    """Governance findings against "One system · One data · One service". Findings are not errors: exit code 0."""
+    from rich.markup import escape
+
+    from registry.analysis import RuleError
+    from registry.analysis import analyze as run_analysis
+
+    state: State = ctx.obj
+    with opened_graph(state) as graph:
+        try:
+            findings = run_analysis(graph, rule)
+        except RuleError as error:
+            err.print(f"[red]{error}[/]")
+            raise typer.Exit(2) from None
+    if as_json:
+        sys.stdout.write(json.dumps([finding.as_dict() for finding in findings], ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("severity", "rule", "principle", "entity", "reason / lý do", "legal basis", "score",
+                  title=f"Phát hiện / Findings: {len(findings)}")
+    for finding in findings:
+        subject = finding.subject
+        table.add_row(str(finding.severity), finding.rule, str(finding.principle),
+                      escape(f"{subject.name}\n{subject.id}"),
+                      f"{escape(finding.reason)}\n[dim]{escape(finding.reason_en)}[/]", "; ".join(finding.legal_basis),
+                      "" if finding.score is None else f"{finding.score:.2f}")
+    out.print(table)
+
+
 # --- db --------------------------------------------------------------------------------------------------
 
 @db_app.command("start")

@@ -1,0 +1,124 @@
+"""Vietnamese-aware name normalisation, so names that mean the same job compare equal.
+
+"HTTT một cửa tỉnh Bình Thuận (cũ)" and "Hệ thống thông tin một cửa tỉnh Lâm Đồng" both become the job
+"mot cua": lower case, no diacritics (đ → d), abbreviations spelt out, places and scope words ("tỉnh X",
+"quốc gia") and generic words ("hệ thống", "thông tin") removed. The same function serves systems and datasets.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+ABBREVIATIONS: dict[str, str] = {
+    "httt": "he thong thong tin",
+    "csdl": "co so du lieu",
+    "dvc": "dich vu cong",
+    "tthc": "thu tuc hanh chinh",
+    "ubnd": "uy ban nhan dan",
+    "qlvb": "quan ly van ban",
+    "cntt": "cong nghe thong tin",
+    "cbccvc": "can bo cong chuc vien chuc",
+    "tp": "thanh pho",
+}
+# Provinces merged into others in 2025 (Resolution 202/2025/QH15) and old names: names of inherited systems
+# carry them ("… tỉnh Bình Thuận (cũ)") though no Agency of that name exists any more.
+FORMER_PROVINCES = (
+    "Hải Dương", "Quảng Nam", "Bình Dương", "Bà Rịa Vũng Tàu", "Sóc Trăng", "Hậu Giang", "Hà Giang", "Yên Bái",
+    "Bắc Kạn", "Bắc Giang", "Vĩnh Phúc", "Hòa Bình", "Thái Bình", "Hà Nam", "Nam Định", "Quảng Bình", "Kon Tum",
+    "Bình Định", "Ninh Thuận", "Phú Yên", "Đắk Nông", "Bình Thuận", "Bình Phước", "Long An", "Tiền Giang",
+    "Bến Tre", "Trà Vinh", "Kiên Giang", "Bạc Liêu", "Thừa Thiên Huế",
+)
+ADMIN_PREFIXES = ("uy ban nhan dan", "thanh pho", "tinh", "xa", "phuong", "dac khu", "huyen", "quan", "thi xa")
+# Words saying where or at which level, not what the system does.
+SCOPE_WORDS = ("quoc gia", "viet nam", "chinh phu", "trung uong", "cap tinh", "cap xa", "dung chung")
+# Words every system or dataset name carries; they say nothing about the job.
+GENERIC_WORDS = ("he thong thong tin", "he thong", "thong tin", "phan mem", "ung dung", "nen tang",
+                 "co so du lieu", "du lieu", "nganh", "ve", "va", "cua", "cho", "tren", "dien tu")
+_PARENTHESISED_FORMER = re.compile(r"\(\s*(cũ|cu)\s*\)", re.IGNORECASE)
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, đ → d, punctuation → spaces, single spaces."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(char for char in text if unicodedata.category(char) != "Mn").lower()
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def expand(tokens: list[str]) -> list[str]:
+    """Spell out the common abbreviations (HTTT, CSDL, DVC, TTHC, UBND, QLVB, …)."""
+    out: list[str] = []
+    for token in tokens:
+        out.extend(ABBREVIATIONS.get(token, token).split())
+    return out
+
+
+class PhraseSet:
+    """Token phrases indexed by first token, so removing them costs per token, not per phrase."""
+
+    def __init__(self, phrases: Iterable[tuple[str, ...]]) -> None:
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in sorted({phrase for phrase in phrases if phrase}, key=len, reverse=True):
+            self._by_first.setdefault(phrase[0], []).append(phrase)
+
+    def remove(self, tokens: list[str]) -> list[str]:
+        """The tokens without any phrase of the set (longest match first, left to right)."""
+        out: list[str] = []
+        index = 0
+        while index < len(tokens):
+            for phrase in self._by_first.get(tokens[index], ()):
+                if tuple(tokens[index:index + len(phrase)]) == phrase:
+                    index += len(phrase)
+                    break
+            else:
+                out.append(tokens[index])
+                index += 1
+        return out
+
+
+_NOISE = PhraseSet(tuple(word.split()) for word in SCOPE_WORDS + GENERIC_WORDS)
+
+
+def place_phrases(names: Iterable[str]) -> set[tuple[str, ...]]:
+    """Token phrases of place names, from agency names ("Ủy ban nhân dân tỉnh Lâm Đồng" → "lam dong")."""
+    phrases: set[tuple[str, ...]] = set()
+    for name in [*names, *FORMER_PROVINCES]:
+        tokens = expand(fold(name).split())
+        stripped = True
+        while stripped:
+            stripped = False
+            for prefix in ADMIN_PREFIXES:
+                words = prefix.split()
+                if tokens[:len(words)] == words and len(tokens) > len(words):
+                    tokens = tokens[len(words):]
+                    stripped = True
+        if tokens:
+            phrases.add(tuple(tokens))
+    return phrases
+
+
+class Normaliser:
+    """Normalises names with a gazetteer of place names (built from the registry's agencies)."""
+
+    def __init__(self, places: Iterable[tuple[str, ...]] = ()) -> None:
+        places = set(places)
+        admin = [tuple(prefix.split()) for prefix in ADMIN_PREFIXES]
+        committee = admin[0]  # "Ủy ban nhân dân tỉnh X": the owner's name inside a system's name
+        self._places = PhraseSet(places | {head + prefix + place for head in ((), committee) for prefix in admin
+                                           for place in places})
+
+    @classmethod
+    def from_place_names(cls, names: Iterable[str]) -> Normaliser:
+        return cls(place_phrases(names))
+
+    def tokens(self, text: str) -> list[str]:
+        """Folded, expanded tokens with places (and the admin words before them) removed."""
+        return self._places.remove(expand(fold(_PARENTHESISED_FORMER.sub(" ", text)).split()))
+
+    def job(self, text: str) -> str:
+        """What the name says the thing does: tokens without places, scope and generic words."""
+        tokens = _NOISE.remove(self.tokens(text))
+        if tokens[-1:] == ["cu"]:  # "… tỉnh Bình Thuận cũ": former, not "cư" of "cư trú"
+            tokens = tokens[:-1]
+        return " ".join(tokens)

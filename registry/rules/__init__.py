@@ -1,0 +1,1 @@
+"""The governance rules, one YAML file each (schema in docs/findings.md). Packaged with `registry`."""
