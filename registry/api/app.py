@@ -1,0 +1,70 @@
+"""The web application: `/graphql` (with GraphiQL) and `/health`, on one store opened for the app's lifetime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Literal
+
+import anyio.to_thread
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from strawberry.fastapi import GraphQLRouter
+
+from registry.api import queries
+from registry.api.context import RequestContext
+from registry.api.schema import build_schema
+from registry.settings import RegistrySettings
+from registry.store import GraphStore, StoreError, open_store
+
+
+class Health(BaseModel):
+    """Whether the API can reach its store, and which engine that is (no paths, hosts or credentials)."""
+
+    status: Literal["ok", "unavailable"]
+    store: str
+    engine: str | None = None
+    version: str | None = None
+
+
+def create_app(settings: RegistrySettings | None = None, store: GraphStore | None = None) -> FastAPI:
+    """The FastAPI application. It opens the store the settings name at start-up and closes it at shutdown;
+    a `store` passed in (tests, embedding) is used as is and left open."""
+    settings = settings or RegistrySettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        opened = store or await anyio.to_thread.run_sync(open_store, settings)
+        app.state.store = opened
+        try:
+            yield
+        finally:
+            if store is None:
+                await anyio.to_thread.run_sync(opened.close)
+
+    app = FastAPI(title="OneGov Architecture Registry",
+                  description="Read the registry of Vietnam's digital-government architecture. "
+                              "The data is served by GraphQL at `/graphql` (GraphiQL in a browser).",
+                  version="0.1.0", lifespan=lifespan)
+
+    async def context(request: Request) -> RequestContext:
+        return RequestContext(request.app.state.store)
+
+    app.include_router(GraphQLRouter(build_schema(), context_getter=context, graphql_ide="graphiql"),
+                       prefix="/graphql", include_in_schema=False)
+
+    @app.get("/health", response_model=Health, responses={503: {"model": Health}}, tags=["operations"])
+    async def health(request: Request) -> Health | JSONResponse:
+        """The store answers a query: 200 with its engine and version, else 503."""
+        current: GraphStore = request.app.state.store
+        try:
+            await anyio.to_thread.run_sync(current.read, queries.PING)
+            info = await anyio.to_thread.run_sync(current.describe)
+        except StoreError:
+            down = Health(status="unavailable", store=settings.store)
+            return JSONResponse(down.model_dump(), status_code=503)
+        return Health(status="ok", store=str(info.get("store", settings.store)), engine=info.get("engine"),
+                      version=None if info.get("version") is None else str(info["version"]))
+
+    return app

@@ -1,0 +1,15 @@
+"""Which errors a client may read: its own mistakes, not the server's internals."""
+
+from __future__ import annotations
+
+from graphql.error import GraphQLError
+
+
+class UserError(Exception):
+    """A mistake in the request (bad cursor, page too large): its message is shown to the client."""
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Mask everything raised inside resolvers except UserError; validation errors (no original error) pass."""
+    original = error.original_error
+    return original is not None and not isinstance(original, UserError)

@@ -1,0 +1,16 @@
+"""The API's protective limits, in one place so the docs, the schema and the tests agree."""
+
+DEFAULT_FIRST = 20
+"""Page size of a connection when the query names none."""
+MAX_FIRST = 100
+"""Largest page a connection returns; asking for more is an error, not a silent cut."""
+MAX_DEPTH = 10
+"""Deepest selection accepted (`systems { edges { node { owner { … } } } }` is depth 5 at `owner`'s fields)."""
+MAX_ALIASES = 15
+"""Aliases per document: each alias can repeat an expensive field."""
+MAX_TOKENS = 2000
+"""Tokens per document, checked while parsing, before any work is done."""
+MAX_AGENCY_DEPTH = 10
+"""How many PART_OF steps the `agency` filter follows down from the named agency."""
+MAX_SEARCH_WORDS = 10
+"""Words in a `search` text (each is one more test per scanned node)."""

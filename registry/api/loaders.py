@@ -1,0 +1,56 @@
+"""Per-request batching: every relationship field and entity lookup goes through a DataLoader, so a page of
+N nodes costs one `UNWIND $ids …` read per relationship type and direction, not N reads."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import anyio.to_thread
+from strawberry.dataloader import DataLoader
+
+from registry.api import queries
+from registry.graph import StoredNode, type_of
+from registry.store import GraphStore, Row
+
+
+class Reader:
+    """Runs the store's blocking reads on worker threads, so one slow query does not stall the event loop."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    async def read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        return await anyio.to_thread.run_sync(partial(self.store.read, query, params or {}))
+
+
+class Loaders:
+    """The DataLoaders of one request (their caches must not outlive it)."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.nodes: DataLoader[str, StoredNode | None] = DataLoader(load_fn=self._load_nodes)
+        self._neighbours: dict[tuple[str, bool], DataLoader[str, list[StoredNode]]] = {}
+
+    def neighbours(self, rel_type: str, incoming: bool) -> DataLoader[str, list[StoredNode]]:
+        """The loader of one relationship type and direction: id → the nodes at the other end, in id order."""
+        key = (rel_type, incoming)
+        if key not in self._neighbours:
+            self._neighbours[key] = DataLoader(load_fn=partial(self._load_neighbours, rel_type, incoming))
+        return self._neighbours[key]
+
+    async def _load_nodes(self, ids: list[str]) -> list[StoredNode | None]:
+        rows = await self.reader.read(queries.NODES_BY_ID, {"ids": ids})
+        found = {row["id"]: _stored(row) for row in rows}
+        return [found.get(node_id) for node_id in ids]
+
+    async def _load_neighbours(self, rel_type: str, incoming: bool, ids: list[str]) -> list[list[StoredNode]]:
+        rows = await self.reader.read(queries.neighbours(rel_type, incoming), {"ids": ids})
+        found: dict[str, list[StoredNode]] = {node_id: [] for node_id in ids}
+        for row in rows:
+            found[row["id"]].append(_stored(row))
+        return [found[node_id] for node_id in ids]
+
+
+def _stored(row: Row) -> StoredNode:
+    return StoredNode(type_of(row["labels"]) or "?", row["props"])
