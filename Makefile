@@ -14,11 +14,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the registry with its pinned dependencies
 
-demo: install  ## load the national sample and Lào Cai's XLSX inventory into the embedded store; print statistics
+demo: install  ## load the national sample and Lào Cai's XLSX inventory into the embedded store; print statistics and findings
 	$(BIN)/registry db start
 	$(BIN)/registry import data/sample
 	$(BIN)/registry import data/province
 	$(BIN)/registry stats
+	$(BIN)/registry analyze
 
 test: install  ## start a real Neo4j, run the whole suite on both stores, stop Neo4j
 	tools/with-neo4j $(BIN)/python -m pytest
