@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import import_spreadsheets
+from benchmarks import duplicates_quality, import_spreadsheets
 
-BENCHMARKS = {"import-spreadsheets": import_spreadsheets.main}
+BENCHMARKS = {"import-spreadsheets": import_spreadsheets.main, "duplicates-quality": duplicates_quality.main}
 
 
 def main(names: list[str]) -> int:

@@ -341,6 +341,8 @@ def analyze(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON")] = False,
     rule: Annotated[Optional[list[str]], typer.Option("--rule", help="Run only this rule id (repeatable)")] = None,
+    agency: Annotated[Optional[str], typer.Option(
+        "--agency", help="Print this agency's compliance score (with its sub-agencies) per pillar instead")] = None,
 ) -> None:
     """Governance findings against "One system · One data · One service". Findings are not errors: exit code 0."""
     from rich.markup import escape
@@ -349,6 +351,21 @@ def analyze(
     from registry.analysis import analyze as run_analysis
 
     state: State = ctx.obj
+    if agency is not None:
+        from registry.analysis import UnknownAgency, compliance_score
+        from registry.analysis.compliance import compliance_table
+
+        with opened_graph(state) as graph:
+            try:
+                score = compliance_score(graph, agency, rule_ids=rule)
+            except (RuleError, UnknownAgency) as error:
+                err.print(f"[red]{escape(str(error))}[/]")
+                raise typer.Exit(2) from None
+        if as_json:
+            sys.stdout.write(json.dumps(score.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        else:
+            out.print(compliance_table(score))
+        return
     with opened_graph(state) as graph:
         try:
             findings = run_analysis(graph, rule)

@@ -1,12 +1,22 @@
 """`duplicateSystems`: systems that do the same job twice, and provincial copies of national platforms.
 
 Decisions (docs/findings.md):
+- Only operational systems are compared (docs/findings.md): a planned successor or a retired predecessor is a
+  replacement, not a second system doing the job.
 - Pairs are compared only within one *realm*: the same province or ministry (its units and communes included),
   or the national scope. Two provinces' one-stop-shops are not duplicates: the law gives each province one.
   A duplicate is a second one inside the same province — e.g. one inherited from a merged-in province.
 - A national system USED by many agencies is one node, so it never pairs with itself.
+- The systems the law gives each province or ministry exactly one of (one-stop-shop, document management, LGSP,
+  reporting) are duplicates whenever a jurisdiction runs two operational ones, whatever their names say ("Hệ thống
+  eOffice tỉnh Hà Nam (cũ)" and "HTTT quản lý văn bản tỉnh Ninh Bình"): the kind is the job. They are reported as one
+  cluster per jurisdiction (linear in its systems, never all pairs of a large group).
+- Names lose their owner's name too: "… Bộ Tài chính" says who, not what (ministries and central bodies join the
+  place names of the gazetteer).
 - A provincial system whose job matches a national Platform/System, and that is not integrated with it
-  (CONNECTS_TO or an API between them), is a parallel copy. The tiers the law asks each province to run
+  (CONNECTS_TO or an API between them), is a parallel copy. A national Platform is shared by definition; a national
+  System is shared when agencies USE it — one nobody uses is its ministry's own tool, and a province's register of the
+  same subject (water resources, dykes) is the local part the law asks for, not a copy of it. The tiers the law asks each province to run
   (one-stop-shop, document management, LGSP) are exempt: they are the local half of the national design.
 - Candidates come from an inverted index on the normalised job tokens (only tokens shared by few systems),
   never from all pairs; rapidfuzz scores the survivors.
@@ -21,9 +31,11 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from graph_model import ENTITY_LABEL
 from registry.analysis import queries
 from registry.analysis.context import AnalysisContext
 from registry.analysis.finding import EntityRef, Finding
+from registry.analysis.normalise import Normaliser, is_former
 from registry.analysis.queries import Candidate
 from registry.analysis.rulebook import Rule
 
@@ -36,6 +48,10 @@ RARE_MIN = 25
 # One per province by law: the local tier of the national design, never a "copy" of the national system.
 MANDATED_LOCAL = frozenset({("System", "one_stop_shop"), ("System", "document_management"),
                             ("Platform", "integration")})
+# One per province or ministry (Decree 118/2025/NĐ-CP one-stop-shops; Decree 09/2019/NĐ-CP reporting systems; the
+# provincial LGSP and document management of the e-government architecture): two in one jurisdiction are duplicates.
+ONE_PER_JURISDICTION = MANDATED_LOCAL | {("System", "reporting")}
+SHOWN = 5  # members of a cluster named in its evidence and reason
 # National platform kinds and the system kind that does the same job locally.
 EQUIVALENT_KIND = {("Platform", "public_service_portal"): ("System", "portal"),
                    ("Platform", "reporting"): ("System", "reporting"),
@@ -79,6 +95,11 @@ def _active(systems: Iterable[Candidate]) -> list[Candidate]:
     return [system for system in systems if system.status != "retired"]
 
 
+def _operational(systems: Iterable[Candidate]) -> list[Candidate]:
+    """Systems running now: a planned successor replaces, a retired predecessor was replaced — neither duplicates."""
+    return [system for system in systems if system.status in (None, "operational")]
+
+
 def _realm(context: AnalysisContext, system: Candidate) -> str | None:
     if system.scope == "national":
         return "national"
@@ -89,14 +110,23 @@ def _jaccard(a: set[str], b: set[str]) -> float | None:
     return len(a & b) / len(a | b) if a or b else None
 
 
-def _score(context: AnalysisContext, a: Candidate, b: Candidate, jobs: dict[str, str],
-           targets: dict[str, set[str]]) -> Scored | None:
+def normaliser(context: AnalysisContext) -> Normaliser:
+    """The context's gazetteer of places, plus ministries and central bodies (owners named inside names)."""
+    agencies = context.agencies.values()
+    return Normaliser.from_place_names(
+        (agency.name for agency in agencies if agency.level in ("province", "commune")),
+        (agency.name for agency in agencies if agency.level in ("ministry", "central")))
+
+
+def _score(norm: Normaliser, a: Candidate, b: Candidate, jobs: dict[str, str],
+           targets: dict[str, set[str]], same_job: bool = False) -> Scored | None:
+    """The pair's score, or None when its names do not say the same job. `same_job`: the kind already says it
+    (one per jurisdiction), so the names only add evidence and the text part counts in full."""
     name = name_similarity(jobs[a.id], jobs[b.id])
     text = name
     evidence = [f"same kind: {a.kind}",
                 f"names match after normalisation: “{jobs[a.id]}” ~ “{jobs[b.id]}” ({name:.0%})"]
     if a.description and b.description:
-        norm = context.normaliser
         described = name_similarity(norm.job(a.description), norm.job(b.description))
         text = 0.7 * name + 0.3 * described
         evidence.append(f"descriptions {described:.0%} alike")
@@ -105,7 +135,9 @@ def _score(context: AnalysisContext, a: Candidate, b: Candidate, jobs: dict[str,
     if shared:
         evidence.append(f"share {len(shared)} dataset(s)/service(s): {', '.join(sorted(shared)[:5])}"
                         + (" …" if len(shared) > 5 else ""))
-    if not (text >= NAME_THRESHOLD or (text >= NAME_WITH_OVERLAP and (overlap or 0) >= OVERLAP_THRESHOLD)):
+    if same_job:
+        text = 1.0
+    elif not (text >= NAME_THRESHOLD or (text >= NAME_WITH_OVERLAP and (overlap or 0) >= OVERLAP_THRESHOLD)):
         return None
     if a.owner and a.owner == b.owner:
         owner_score = 1.0
@@ -129,19 +161,74 @@ def _owner_ref(system: Candidate) -> list[EntityRef]:
     return [EntityRef(id=system.owner, type="Agency", name=system.owner_name or system.owner, role="owner")]
 
 
+def _primary(context: AnalysisContext, realm: str, members: list[Candidate]) -> list[Candidate]:
+    """The jurisdiction's own system first (not inherited "(cũ)", owned by the province or ministry itself)."""
+    return sorted(members, key=lambda system: (is_former(system.name), system.owner != realm, system.id))
+
+
+def _cluster_finding(context: AnalysisContext, rule: Rule, realm: str, members: list[Candidate],
+                     norm: Normaliser, jobs: dict[str, str], targets: dict[str, set[str]]) -> Finding:
+    """Two or more operational systems of a one-per-jurisdiction kind in one jurisdiction: one finding."""
+    first, *others = _primary(context, realm, members)
+    scores = [_score(norm, first, other, jobs, targets, same_job=True) for other in others]
+    place = context.agencies[realm].name if realm in context.agencies else (first.owner_name or "—")
+    evidence = [f"one per jurisdiction: {len(members)} operational {first.type} of kind {first.kind} in {place}"]
+    for scored in scores[:SHOWN]:
+        assert scored is not None
+        evidence.extend(line for line in scored.evidence if not line.startswith("same kind"))
+    if len(scores) > SHOWN:
+        evidence.append(f"… and {len(scores) - SHOWN} more")
+    score = round(sum(scored.score for scored in scores if scored) / len(scores), 3)
+    owners: dict[str, EntityRef] = {}
+    for system in [first, *others]:
+        for ref in _owner_ref(system):
+            owners.setdefault(ref.id, ref)
+    names = ", ".join(f"“{system.name}”" for system in [first, *others][:SHOWN + 1])
+    names += f" (+{len(others) - SHOWN})" if len(others) > SHOWN else ""
+    return Finding(
+        rule=rule.id, title=rule.title, title_en=rule.title_en, principle=rule.principle, pillar=rule.pillar,
+        legal_basis=rule.legal_basis, severity=rule.severity, score=score, evidence=evidence,
+        entities=[_ref(first, "subject"), *(_ref(other, "duplicate") for other in others), *owners.values()],
+        reason=(f"{names} cùng loại {first.kind}, cùng phạm vi quản lý ({place}), mà mỗi tỉnh, bộ chỉ vận hành "
+                f"một hệ thống loại này (độ tương đồng {score:.2f}): nên hợp nhất thành một hệ thống."),
+        reason_en=(f"{names} are of the same kind ({first.kind}) in one jurisdiction ({place}), which runs one "
+                   f"system of this kind (score {score:.2f}): they should be merged into one."),
+    )
+
+
+def _national_members(groups: dict[tuple[str, str | None, str | None], list[Candidate]]) -> list[Candidate]:
+    return [system for (_, _, realm), members in groups.items() if realm == "national" for system in members]
+
+
 def duplicate_systems(context: AnalysisContext, rule: Rule) -> list[Finding]:
-    """Pairs of active systems in one realm, of one kind, doing the same job."""
+    """Pairs of operational systems in one realm, of one kind, doing the same job; and clusters of the systems a
+    jurisdiction must run exactly one of."""
     groups: dict[tuple[str, str | None, str | None], list[Candidate]] = defaultdict(list)
-    for system in _active(context.systems):
+    for system in _operational(context.systems):
         groups[(system.type, system.kind, _realm(context, system))].append(system)
     by_id = {system.id: system for system in context.systems}
-    jobs = {system.id: context.normaliser.job(system.name) for system in context.systems}
-    pairs = [pair for (_, _, realm), members in groups.items() if realm is not None and len(members) > 1
-             for pair in candidate_pairs({member.id: jobs[member.id] for member in members})]
-    targets = queries.targets(context.graph, sorted({node_id for pair in pairs for node_id in pair}))
-    findings = []
+    norm = normaliser(context)
+    jobs = {system.id: norm.job(system.name) for system in context.systems}
+    clusters = [(realm, members) for (type_, kind, realm), members in groups.items()
+                if realm not in (None, "national") and len(members) > 1 and (type_, kind) in ONE_PER_JURISDICTION]
+    # A national system is also compared with its own ministry's systems: two units of one ministry running the
+    # same job is a duplicate whichever scope each declares (not for the one-per-jurisdiction kinds, where the
+    # national system is the tier above the ministry's own).
+    by_name_groups = {key: list(members) for key, members in groups.items()
+                      if key[2] is not None and (key[2] == "national" or key[:2] not in ONE_PER_JURISDICTION)}
+    for system in _national_members(groups):
+        home = context.jurisdiction(system.owner)
+        key = (system.type, system.kind, home)
+        if home is not None and (system.type, system.kind) not in ONE_PER_JURISDICTION and key in by_name_groups:
+            by_name_groups[key].append(system)
+    pairs = list(dict.fromkeys(pair for members in by_name_groups.values() if len(members) > 1
+                               for pair in candidate_pairs({member.id: jobs[member.id] for member in members})))
+    targets = queries.targets(context.graph, sorted({node_id for pair in pairs for node_id in pair}
+                                                    | {member.id for _, members in clusters for member in members}))
+    findings = [_cluster_finding(context, rule, realm, members, norm, jobs, targets)  # type: ignore[arg-type]
+                for realm, members in clusters]
     for id_a, id_b in pairs:
-        scored = _score(context, by_id[id_a], by_id[id_b], jobs, targets)
+        scored = _score(norm, by_id[id_a], by_id[id_b], jobs, targets)
         if scored is None:
             continue
         a, b = scored.a, scored.b
@@ -159,6 +246,16 @@ def duplicate_systems(context: AnalysisContext, rule: Rule) -> list[Finding]:
     return findings
 
 
+def _used(context: AnalysisContext, ids: list[str]) -> set[str]:
+    """The ids among `ids` that some agency USES: shared national systems."""
+    if not ids:
+        return set()
+    rows = context.graph.store.read(
+        f"UNWIND $ids AS id MATCH (:Agency)-[:USES]->(s:{ENTITY_LABEL} {{id: id}}) RETURN DISTINCT s.id AS id",
+        {"ids": ids})
+    return {row["id"] for row in rows}
+
+
 def _counterpart_key(system: Candidate) -> tuple[str, str | None]:
     return EQUIVALENT_KIND.get((system.type, system.kind or ""), (system.type, system.kind))
 
@@ -167,9 +264,12 @@ def national_platform_copies(context: AnalysisContext, rule: Rule) -> list[Findi
     """Provincial (or ministry) systems that re-build a national platform without being integrated with it."""
     active = _active(context.systems)
     national = [system for system in active if system.scope == "national"]
+    used = _used(context, [system.id for system in national if system.type == "System"])
+    national = [system for system in national if system.type == "Platform" or system.id in used]
     local = [system for system in active if system.scope in ("province", "commune", "ministry")
              and (system.type, system.kind) not in MANDATED_LOCAL]
-    jobs = {system.id: context.normaliser.job(system.name) for system in active}
+    norm = normaliser(context)
+    jobs = {system.id: norm.job(system.name) for system in active}
     by_key: dict[tuple[str, str | None], list[Candidate]] = defaultdict(list)
     for system in national:
         by_key[_counterpart_key(system)].append(system)

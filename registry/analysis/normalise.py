@@ -36,6 +36,12 @@ SCOPE_WORDS = ("quoc gia", "viet nam", "chinh phu", "trung uong", "cap tinh", "c
 # Words every system or dataset name carries; they say nothing about the job.
 GENERIC_WORDS = ("he thong thong tin", "he thong", "thong tin", "phan mem", "ung dung", "nen tang",
                  "co so du lieu", "du lieu", "nganh", "ve", "va", "cua", "cho", "tren", "dien tu")
+# Set phrases written two ways for one meaning, after generic words are gone: "cấp giấy phép" is "cấp phép";
+# the education sector is "giáo dục và đào tạo" by its official name and "giáo dục" in speech.
+SYNONYMS: dict[str, str] = {
+    "cap giay phep": "cap phep",
+    "giao duc dao tao": "giao duc",
+}
 _PARENTHESISED_FORMER = re.compile(r"\(\s*(cũ|cu)\s*\)", re.IGNORECASE)
 
 
@@ -52,6 +58,14 @@ def expand(tokens: list[str]) -> list[str]:
     for token in tokens:
         out.extend(ABBREVIATIONS.get(token, token).split())
     return out
+
+
+def _canonical(tokens: list[str]) -> list[str]:
+    """Set phrases replaced by their canonical wording (SYNONYMS)."""
+    text = f" {' '.join(tokens)} "
+    for phrase, canonical in SYNONYMS.items():
+        text = text.replace(f" {phrase} ", f" {canonical} ")
+    return text.split()
 
 
 class PhraseSet:
@@ -98,6 +112,16 @@ def place_phrases(names: Iterable[str]) -> set[tuple[str, ...]]:
     return phrases
 
 
+def body_phrases(names: Iterable[str]) -> set[tuple[str, ...]]:
+    """Token phrases of whole agency names ("Bộ Tài chính" → "bo tai chinh"), for owners named inside a name."""
+    return {tuple(tokens) for name in names if len(tokens := expand(fold(name).split())) > 1}
+
+
+def is_former(name: str) -> bool:
+    """True when the name marks its system as inherited from a former province or body: "… (cũ)"."""
+    return _PARENTHESISED_FORMER.search(name) is not None
+
+
 class Normaliser:
     """Normalises names with a gazetteer of place names (built from the registry's agencies)."""
 
@@ -109,8 +133,10 @@ class Normaliser:
                                            for place in places})
 
     @classmethod
-    def from_place_names(cls, names: Iterable[str]) -> Normaliser:
-        return cls(place_phrases(names))
+    def from_place_names(cls, names: Iterable[str], body_names: Iterable[str] = ()) -> Normaliser:
+        """Places from province and commune names; `body_names` (ministries, central bodies) are removed whole:
+        "… Bộ Tài chính" names the owner, not the job."""
+        return cls(place_phrases(names) | body_phrases(body_names))
 
     def tokens(self, text: str) -> list[str]:
         """Folded, expanded tokens with places (and the admin words before them) removed."""
@@ -118,7 +144,7 @@ class Normaliser:
 
     def job(self, text: str) -> str:
         """What the name says the thing does: tokens without places, scope and generic words."""
-        tokens = _NOISE.remove(self.tokens(text))
+        tokens = _canonical(_NOISE.remove(self.tokens(text)))
         if tokens[-1:] == ["cu"]:  # "… tỉnh Bình Thuận cũ": former, not "cư" of "cư trú"
             tokens = tokens[:-1]
         return " ".join(tokens)

@@ -18,6 +18,7 @@ from graph_model.labels import TYPE_LABELS
 from registry.api import queries
 from registry.api.errors import should_mask
 from registry.api.filters import filter_input, to_list_filter
+from registry.api.findings import finding_fields
 from registry.api.limits import (
     DEFAULT_FIRST,
     MAX_ALIASES,
@@ -71,6 +72,7 @@ def _query_type() -> type:
     }
     for label in NODE_TYPES:
         namespace[f"list_{label.lower()}"] = _connection_resolver(label)
+    namespace.update(finding_fields())
     return strawberry.type(type("Query", (), namespace), description="Read the registry.")
 
 
