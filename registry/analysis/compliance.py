@@ -20,7 +20,7 @@ from typing import Any
 
 from graph_model import DEFAULT_PILLARS, ENTITY_LABEL
 from registry.analysis.finding import Finding
-from registry.analysis.rulebook import Rule, RuleError, load_rules
+from registry.analysis.rulebook import Rule, load_rules, select_rules
 from registry.analysis.runner import analyze
 from registry.graph import RegistryGraph, type_of
 
@@ -175,13 +175,7 @@ def compliance_score(graph: RegistryGraph, agency_id: str, rules: list[Rule] | N
 
     `rule_ids` keeps only those rules (an unknown id is a RuleError); pass `findings` (of the same rules) to reuse
     an analysis already run. An unknown agency is UnknownAgency."""
-    rules = load_rules() if rules is None else rules
-    chosen = set(rule_ids or [])
-    unknown = chosen - {rule.id for rule in rules}
-    if unknown:
-        raise RuleError(f"unknown rule {', '.join(sorted(unknown))}; known rules: "
-                        f"{', '.join(rule.id for rule in rules)}")
-    rules = [rule for rule in rules if not chosen or rule.id in chosen]
+    rules = select_rules(load_rules() if rules is None else rules, rule_ids)
     name, agencies = sub_agencies(graph, agency_id)
     entities = owned_entities(graph, agencies)
     if findings is None:

@@ -71,10 +71,7 @@ def targets(graph: RegistryGraph, ids: list[str]) -> dict[str, set[str]]:
         "RETURN s.id AS id, t.id AS target",
         {"ids": ids},
     )
-    found: dict[str, set[str]] = {}
-    for row in rows:
-        found.setdefault(row["id"], set()).add(row["target"])
-    return found
+    return _grouped(rows, "target")
 
 
 def links(graph: RegistryGraph, ids: list[str]) -> dict[str, set[str]]:
@@ -97,10 +94,7 @@ def links(graph: RegistryGraph, ids: list[str]) -> dict[str, set[str]]:
         "RETURN s.id AS id, o.id AS other",
         {"ids": ids},
     )
-    found: dict[str, set[str]] = {}
-    for row in [*connected, *consumed, *exposed]:
-        found.setdefault(row["id"], set()).add(row["other"])
-    return found
+    return _grouped([*connected, *consumed, *exposed], "other")
 
 
 def datasets(graph: RegistryGraph) -> list[dict[str, Any]]:
@@ -120,10 +114,7 @@ def consumed_datasets(graph: RegistryGraph, ids: list[str]) -> dict[str, set[str
         "RETURN s.id AS id, d.id AS dataset",
         {"ids": ids},
     )
-    found: dict[str, set[str]] = {}
-    for row in rows:
-        found.setdefault(row["id"], set()).add(row["dataset"])
-    return found
+    return _grouped(rows, "dataset")
 
 
 def entity_refs(graph: RegistryGraph, ids: list[str]) -> dict[str, tuple[str, str]]:
@@ -142,3 +133,11 @@ def owners(graph: RegistryGraph, ids: list[str]) -> dict[str, tuple[str, str]]:
         {"ids": sorted(set(ids))},
     )
     return {row["id"]: (row["owner"], row["owner_name"]) for row in rows}
+
+
+def _grouped(rows: list[dict[str, Any]], column: str) -> dict[str, set[str]]:
+    """Rows of (id, value) as a set of values per id."""
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        found.setdefault(row["id"], set()).add(row[column])
+    return found

@@ -137,3 +137,14 @@ def load_rules(paths: Iterable[Path] | None = None) -> list[Rule]:
             seen[rule.id] = str(file)
             rules.append(rule)
     return rules
+
+
+def select_rules(rules: list[Rule], rule_ids: Iterable[str] | None) -> list[Rule]:
+    """The rules named by `rule_ids` (all of them when none are named); an unknown id is a RuleError listing the
+    known ones."""
+    chosen = set(rule_ids or [])
+    unknown = chosen - {rule.id for rule in rules}
+    if unknown:
+        raise RuleError(f"unknown rule {', '.join(sorted(unknown))}; known rules: "
+                        f"{', '.join(rule.id for rule in rules)}")
+    return [rule for rule in rules if not chosen or rule.id in chosen]

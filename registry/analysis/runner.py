@@ -11,7 +11,7 @@ from registry.analysis.context import AnalysisContext
 from registry.analysis.copies import local_datasets_duplicating_national
 from registry.analysis.duplicates import duplicate_systems, national_platform_copies
 from registry.analysis.finding import EntityRef, Finding
-from registry.analysis.rulebook import Rule, RuleError, load_rules
+from registry.analysis.rulebook import Rule, RuleError, load_rules, select_rules
 from registry.graph import RegistryGraph
 
 Check = Callable[[AnalysisContext, Rule], list[Finding]]
@@ -96,12 +96,7 @@ def analyze(graph: RegistryGraph, rule_ids: Iterable[str] | None = None, rules: 
     """Every finding of the chosen rules (default: all packaged rules), most severe first.
 
     An unknown rule id is a RuleError listing the known ones."""
-    rules = load_rules() if rules is None else rules
-    chosen = set(rule_ids or [])
-    unknown = chosen - {rule.id for rule in rules}
-    if unknown:
-        raise RuleError(f"unknown rule {', '.join(sorted(unknown))}; known rules: "
-                        f"{', '.join(rule.id for rule in rules)}")
+    rules = select_rules(load_rules() if rules is None else rules, rule_ids)
     context = AnalysisContext(graph, today)
-    findings = [finding for rule in rules if not chosen or rule.id in chosen for finding in run_rule(context, rule)]
+    findings = [finding for rule in rules for finding in run_rule(context, rule)]
     return sorted(findings, key=Finding.sort_key)
