@@ -26,6 +26,8 @@ app = typer.Typer(help="OneGov Architecture Registry — Một hệ thống · M
                   no_args_is_help=True, pretty_exceptions_enable=False)
 db_app = typer.Typer(help="Start, stop and inspect the embedded database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+token_app = typer.Typer(help="Create API tokens for the GraphQL API.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
 
 # Wide enough for reject tables when output goes to a file or CI log rather than a terminal.
 out = Console(width=None if sys.stdout.isatty() else 160)
@@ -446,6 +448,37 @@ def db_reset(
     with opened_graph(state) as graph:
         graph.store.delete_all()
     out.print("the registry is empty")
+
+
+# --- token -----------------------------------------------------------------------------------------------
+
+@token_app.command("create")
+def token_create(
+    ctx: typer.Context,
+    agency: Annotated[Optional[str], typer.Option(help="Agency id: write what it and its sub-agencies own")] = None,
+    admin: Annotated[bool, typer.Option("--admin", help="Write anything")] = False,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Read only (when reads require a token)")] = False,
+    name: Annotated[Optional[str], typer.Option(help="A name for the token, shown in provenance and logs")] = None,
+) -> None:
+    """Print a new API token once; the registry keeps only its SHA-256 hash."""
+    from registry.api.tokens import create_token
+
+    scopes = [scope for scope, chosen in (("agency", agency is not None), ("admin", admin),
+                                          ("read_only", read_only)) if chosen]
+    if len(scopes) != 1:
+        err.print("give exactly one of --agency ID, --admin, --read-only")
+        raise typer.Exit(2)
+    state: State = ctx.obj
+    with opened_graph(state) as graph:
+        graph.ensure_schema()
+        try:
+            token, record = create_token(graph.store, scopes[0], agency=agency, name=name)
+        except ValueError as error:
+            err.print(f"[red]{error}[/]")
+            raise typer.Exit(2) from None
+    err.print(f"token {record.id} ({record.name}, scope {record.scope}"
+              f"{', agency ' + record.agency if record.agency else ''}); it is shown only this once:")
+    print(token)
 
 
 def _describe(info: dict) -> str:  # type: ignore[type-arg]

@@ -31,4 +31,5 @@ class RegistrySettings(BaseSettings):
                        description="Graph name inside the embedded FalkorDB server")
     batch_size: int = Field(default=1000, ge=1, le=100_000)
     pillars_file: Path | None = None
+    reads_require_token: bool = False
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Literal
 
 import anyio.to_thread
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from strawberry.fastapi import GraphQLRouter
@@ -15,6 +15,7 @@ from strawberry.fastapi import GraphQLRouter
 from registry.api import queries
 from registry.api.context import RequestContext
 from registry.api.schema import build_schema
+from registry.api.tokens import ApiToken, find_token
 from registry.settings import RegistrySettings
 from registry.store import GraphStore, StoreError, open_store
 
@@ -49,7 +50,8 @@ def create_app(settings: RegistrySettings | None = None, store: GraphStore | Non
                   version="0.1.0", lifespan=lifespan)
 
     async def context(request: Request) -> RequestContext:
-        return RequestContext(request.app.state.store)
+        store_: GraphStore = request.app.state.store
+        return RequestContext(store_, await _authenticate(request, store_, settings.reads_require_token))
 
     app.include_router(GraphQLRouter(build_schema(), context_getter=context, graphql_ide="graphiql"),
                        prefix="/graphql", include_in_schema=False)
@@ -68,3 +70,22 @@ def create_app(settings: RegistrySettings | None = None, store: GraphStore | Non
                       version=None if info.get("version") is None else str(info["version"]))
 
     return app
+
+
+async def _authenticate(request: Request, store: GraphStore, token_required: bool) -> ApiToken | None:
+    """The request's API token (None without one): 401 for a malformed header or a token the registry never
+    issued, and for no token at all when reads require one."""
+    header = request.headers.get("authorization")
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if header is None:
+        if token_required:
+            raise HTTPException(401, "this registry requires an API token: send Authorization: Bearer <token>",
+                                headers=challenge)
+        return None
+    scheme, _, presented = header.partition(" ")
+    if scheme.lower() != "bearer" or not presented.strip():
+        raise HTTPException(401, "the Authorization header must be 'Bearer <token>'", headers=challenge)
+    token = await anyio.to_thread.run_sync(find_token, store, presented.strip())
+    if token is None:
+        raise HTTPException(401, "unknown API token", headers=challenge)
+    return token

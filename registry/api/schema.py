@@ -26,6 +26,7 @@ from registry.api.limits import (
     MAX_FIRST,
     MAX_TOKENS,
 )
+from registry.api.mutations import Mutation
 from registry.api.naming import connection_field
 from registry.api.pagination import Connection, check_first, connection, decode_cursor
 from registry.api.types import OBJECT_TYPES, Entity, to_object
@@ -89,5 +90,5 @@ def protective_extensions() -> list[Any]:
 
 def build_schema() -> strawberry.Schema:
     """The schema, with every node type registered (some are reachable only through the Entity interface)."""
-    return strawberry.Schema(query=_query_type(), types=list(OBJECT_TYPES.values()),
+    return strawberry.Schema(query=_query_type(), mutation=Mutation, types=list(OBJECT_TYPES.values()),
                              extensions=protective_extensions())
