@@ -41,8 +41,12 @@ def create_app(settings: RegistrySettings | None = None, store: GraphStore | Non
         try:
             yield
         finally:
-            if store is None:
-                await anyio.to_thread.run_sync(opened.close)
+            # The async client belongs to this app's event loop: close it here even for a store passed in.
+            try:
+                await opened.aclose()
+            finally:
+                if store is None:
+                    await anyio.to_thread.run_sync(opened.close)
 
     app = FastAPI(title="OneGov Architecture Registry",
                   description="Read the registry of Vietnam's digital-government architecture. "
@@ -61,7 +65,7 @@ def create_app(settings: RegistrySettings | None = None, store: GraphStore | Non
         """The store answers a query: 200 with its engine and version, else 503."""
         current: GraphStore = request.app.state.store
         try:
-            await anyio.to_thread.run_sync(current.read, queries.PING)
+            await current.aread(queries.PING)
             info = await anyio.to_thread.run_sync(current.describe)
         except StoreError:
             down = Health(status="unavailable", store=settings.store)

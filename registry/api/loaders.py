@@ -6,7 +6,6 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-import anyio.to_thread
 from strawberry.dataloader import DataLoader
 
 from registry.api import queries
@@ -15,13 +14,13 @@ from registry.store import GraphStore, Row
 
 
 class Reader:
-    """Runs the store's blocking reads on worker threads, so one slow query does not stall the event loop."""
+    """Awaits the store's async reads (`GraphStore.aread`), so a slow query never stalls the event loop."""
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
 
     async def read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
-        return await anyio.to_thread.run_sync(partial(self.store.read, query, params or {}))
+        return await self.store.aread(query, params or {})
 
 
 class Loaders:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from collections.abc import Iterable, Mapping
@@ -9,11 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import redis
+import redis.asyncio.retry
 from falkordb import FalkorDB
+from falkordb.asyncio import FalkorDB as AsyncFalkorDB
+from redis.backoff import NoBackoff
 
 from graph_model.schema import GraphSchema
 from registry.store.falkordb_server import NO_RETRY, FalkorDBServer
 from registry.store.protocol import Row, StoreError
+
+_RECONNECT = (redis.exceptions.ConnectionError, redis.exceptions.BusyLoadingError)
 
 
 def _plain(value: Any) -> Any:
@@ -27,7 +33,10 @@ def _plain(value: Any) -> Any:
 
 class EmbeddedStore:
     """GraphStore on FalkorDB. Each query is one atomic command, so a batch is one transaction; write queries
-    run one at a time, which is what keeps ids unique (see `apply_schema`)."""
+    run one at a time, which is what keeps ids unique (see `apply_schema`).
+
+    `aread` uses FalkorDB's asyncio client on the same socket, created on first use inside the running event
+    loop (its connections belong to that loop) and closed by `aclose`."""
 
     dialect = "falkordb"
 
@@ -41,6 +50,9 @@ class EmbeddedStore:
         # Retries happen in `_run`, which can also restart the server; the client's own would only add delay.
         self._db = FalkorDB(unix_socket_path=str(self.server.socket_path), retry=NO_RETRY)
         self._graph = self._db.select_graph(graph)
+        self._async_db: AsyncFalkorDB | None = None
+        self._async_graph_: Any = None
+        self._async_loop: asyncio.AbstractEventLoop | None = None
         self._create_graph()
 
     def _create_graph(self) -> None:
@@ -62,14 +74,50 @@ class EmbeddedStore:
         for attempt in range(1, attempts + 1):
             try:
                 return self._rows(method(query, dict(params or {})))
-            except (redis.exceptions.ConnectionError, redis.exceptions.BusyLoadingError) as error:
+            except _RECONNECT as error:
                 # The server may have been restarted (e.g. `registry db stop` then `start` by another process).
-                if attempt == attempts:
-                    raise StoreError(f"FalkorDB at {self.server.socket_path} is unreachable: {error}") from error
+                self._raise_if_last(error, attempt, attempts)
                 time.sleep(0.2 * attempt)
                 self.server.ensure_running()
             except redis.exceptions.ResponseError as error:
-                raise StoreError(f"FalkorDB refused the query: {error}") from error
+                raise self._refused(error) from error
+        raise AssertionError("unreachable")
+
+    def _raise_if_last(self, error: Exception, attempt: int, attempts: int) -> None:
+        if attempt == attempts:
+            raise StoreError(f"FalkorDB at {self.server.socket_path} is unreachable: {error}") from error
+
+    @staticmethod
+    def _refused(error: Exception) -> StoreError:
+        return StoreError(f"FalkorDB refused the query: {error}")
+
+    def _async_graph(self) -> Any:
+        """The asyncio client's graph for the running event loop, connected on first use there."""
+        loop = asyncio.get_running_loop()
+        if self._async_db is None or self._async_loop is not loop:
+            # Connections left from another (finished) loop cannot be closed from this one; they are dropped.
+            self._async_db = AsyncFalkorDB(unix_socket_path=str(self.server.socket_path))
+            # No client-side retries, as for the sync client (`aread` retries). Set afterwards: the constructor
+            # probes for a cluster with a synchronous client built from the same arguments, which an asyncio
+            # Retry would break.
+            self._async_db.connection.set_retry(redis.asyncio.retry.Retry(NoBackoff(), 0))
+            self._async_loop = loop
+            self._async_graph_ = None
+        if self._async_graph_ is None:
+            self._async_graph_ = self._async_db.select_graph(self.graph_name)
+        return self._async_graph_
+
+    async def aread(self, query: str, params: Mapping[str, Any] | None = None, attempts: int = 3) -> list[Row]:
+        """Like `read`, on the asyncio client: same retries after a server restart, same rows, same errors."""
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._rows(await self._async_graph().ro_query(query, dict(params or {})))
+            except _RECONNECT as error:
+                self._raise_if_last(error, attempt, attempts)
+                await asyncio.sleep(0.2 * attempt)
+                await asyncio.to_thread(self.server.ensure_running)
+            except redis.exceptions.ResponseError as error:
+                raise self._refused(error) from error
         raise AssertionError("unreachable")
 
     def write_batches(self, query: str, batches: Iterable[list[Row]]) -> int:
@@ -104,6 +152,7 @@ class EmbeddedStore:
         with contextlib.suppress(redis.exceptions.ResponseError):
             self._graph.delete()
         self._graph = self._db.select_graph(self.graph_name)
+        self._async_graph_ = None  # its cached schema describes the deleted graph
         self._create_graph()
 
     def describe(self) -> dict[str, Any]:
@@ -118,6 +167,14 @@ class EmbeddedStore:
             "running": status.running,
             "pid": status.pid,
         }
+
+    async def aclose(self) -> None:
+        """Close the asyncio client; call it in the event loop that used `aread` (an app's lifespan does)."""
+        db, loop = self._async_db, self._async_loop
+        self._async_db = self._async_graph_ = self._async_loop = None
+        if db is not None and loop is asyncio.get_running_loop():
+            with contextlib.suppress(Exception):
+                await db.connection.aclose()
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import neo4j
-from neo4j import GraphDatabase, ManagedTransaction
+from neo4j import (
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    GraphDatabase,
+    ManagedTransaction,
+)
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
 from graph_model.schema import GraphSchema
@@ -20,13 +26,19 @@ def _identifier(name: str) -> str:
 
 class Neo4jStore:
     """GraphStore on Neo4j. Reads run as READ transactions (spread over a cluster's secondaries), writes as
-    WRITE transactions; the driver's transaction functions retry transient errors and leader switches."""
+    WRITE transactions; the driver's transaction functions retry transient errors and leader switches.
+
+    `aread` runs on a second, asynchronous driver, created on first use inside the running event loop (an async
+    driver belongs to the loop that created it) and closed by `aclose`; `close` closes the synchronous one."""
 
     dialect = "neo4j"
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
         self.uri = uri
         self.database = database
+        self._auth = (user, password)
+        self._async_driver: neo4j.AsyncDriver | None = None
+        self._async_loop: asyncio.AbstractEventLoop | None = None
         try:
             self._driver = GraphDatabase.driver(uri, auth=(user, password), max_transaction_retry_time=30.0)
             self._driver.verify_connectivity()
@@ -48,6 +60,30 @@ class Neo4jStore:
             with self._session(neo4j.READ_ACCESS) as session:
                 return session.execute_read(self._collect, query, params or {})
         except (Neo4jError, ServiceUnavailable) as error:
+            raise StoreError(f"Neo4j read failed: {error}") from error
+
+    @staticmethod
+    async def _acollect(tx: AsyncManagedTransaction, query: str, params: Mapping[str, Any]) -> list[Row]:
+        result = await tx.run(query, dict(params))
+        return [record.data() async for record in result]
+
+    def _adriver(self) -> neo4j.AsyncDriver:
+        """The async driver of the running event loop, created on first use there."""
+        loop = asyncio.get_running_loop()
+        if self._async_driver is None or self._async_loop is not loop:
+            # A driver left from another (finished) loop cannot be closed from this one; it is dropped.
+            self._async_driver = AsyncGraphDatabase.driver(self.uri, auth=self._auth, max_transaction_retry_time=30.0)
+            self._async_loop = loop
+        return self._async_driver
+
+    async def aread(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        try:
+            async with self._adriver().session(database=self.database,
+                                               default_access_mode=neo4j.READ_ACCESS) as session:
+                return await session.execute_read(self._acollect, query, params or {})
+        except AuthError as error:
+            raise StoreError(f"Neo4j at {self.uri} refused the credentials of user {self._auth[0]!r}") from error
+        except (Neo4jError, ServiceUnavailable, OSError) as error:
             raise StoreError(f"Neo4j read failed: {error}") from error
 
     def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
@@ -101,6 +137,13 @@ class Neo4jStore:
             "database": self.database,
             "running": True,
         }
+
+    async def aclose(self) -> None:
+        """Close the async driver; call it in the event loop that used `aread` (an app's lifespan does)."""
+        driver, loop = self._async_driver, self._async_loop
+        self._async_driver = self._async_loop = None
+        if driver is not None and loop is asyncio.get_running_loop():
+            await driver.close()
 
     def close(self) -> None:
         self._driver.close()

@@ -28,6 +28,13 @@ class GraphStore(Protocol):
         """Run a read-only query (sent to readers in a cluster); rows keyed by column name."""
         ...
 
+    async def aread(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """`read` for async callers: the same rows and errors, without blocking the event loop.
+
+        The adapter's async client belongs to the event loop of its first `aread`; call `aclose` in that loop
+        before the loop ends (the API's lifespan does)."""
+        ...
+
     def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run one write query in one transaction."""
         ...
@@ -52,5 +59,10 @@ class GraphStore(Protocol):
         """Where the store is and what runs it, for status output."""
         ...
 
+    async def aclose(self) -> None:
+        """Close the async client `aread` opened (if any); the next `aread` opens a new one."""
+        ...
+
     def close(self) -> None:
+        """Close the synchronous client."""
         ...

@@ -20,15 +20,22 @@ SAMPLE = [REPO / "data" / "sample", REPO / "data" / "province"]
 
 
 class CountingStore:
-    """Forwards everything to a real store and counts the reads: how many round trips a request costs."""
+    """Forwards everything to a real store and counts the reads (sync and async): how many round trips a request costs."""
 
     def __init__(self, store: GraphStore) -> None:
         self._store = store
         self.reads: list[str] = []
+        self.sync_reads: list[str] = []  # the blocking reads among them
 
     def read(self, query: str, params: Any = None) -> list[dict[str, Any]]:
         self.reads.append(query)
+        self.sync_reads.append(query)
         return self._store.read(query, params)
+
+    async def aread(self, query: str, params: Any = None) -> list[dict[str, Any]]:
+        """The API's resolvers and DataLoaders read here: each call is one round trip, counted like `read`."""
+        self.reads.append(query)
+        return await self._store.aread(query, params)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)

@@ -44,6 +44,7 @@ def test_a_page_of_systems_with_owners_and_datasets_costs_three_reads(api, many_
     assert all(len(edge["node"]["mastersDatasets"]) == 1 for edge in edges)
     # One for the page, one for every owner (OWNS incoming), one for every dataset (MASTERS outgoing).
     assert len(api.store.reads) == 3, api.store.reads
+    assert api.store.sync_reads == []  # all of them awaited on the async read path, none on a worker thread
 
 
 def test_nested_relationships_add_one_read_per_level_not_per_node(api, many_systems):

@@ -1,5 +1,7 @@
 """The GraphStore contract: every test here runs on the embedded FalkorDB and on a real Neo4j server."""
 
+import asyncio
+
 import pytest
 
 from graph_model import derive_schema
@@ -78,3 +80,54 @@ def test_delete_all_empties_the_store(store: GraphStore):
 def test_describe_names_the_engine(store: GraphStore, store_kind: str):
     info = store.describe()
     assert info["store"] == store_kind and info["running"] is True and info["version"]
+
+
+def _aread_then_aclose(store: GraphStore, queries: list[tuple[str, dict]]) -> list[list[dict]]:
+    """Run async reads and close the async client in one event loop (the async clients belong to their loop)."""
+
+    async def main() -> list[list[dict]]:
+        try:
+            return [await store.aread(query, params) for query, params in queries]
+        finally:
+            await store.aclose()
+
+    return asyncio.run(main())
+
+
+def test_aread_returns_the_rows_read_returns(store: GraphStore):
+    store.apply_schema(derive_schema())
+    rows = [{"id": f"system:t{index}", "name": text, "tags": [text, "một"], "n": index}
+            for index, text in enumerate(HOSTILE_TEXTS)]
+    store.write("UNWIND $rows AS row MERGE (n:Entity:System {id: row.id}) "
+                "SET n.name = row.name, n.tags = row.tags, n.n = row.n", {"rows": rows})
+    queries = [
+        ("MATCH (n:Entity) RETURN n.id AS id, n.name AS name, properties(n) AS p, labels(n) AS labels ORDER BY n.id",
+         {}),
+        ("MATCH (n:Entity) WHERE n.name IN $names RETURN n.id AS id, n.name AS name ORDER BY n.id",
+         {"names": HOSTILE_TEXTS[:4]}),
+        ("MATCH (n:Entity {name: $name}) RETURN n.id AS id, {name: n.name, tags: n.tags} AS m", {"name": HOSTILE_TEXTS[0]}),
+        ("MATCH (n:Entity) WHERE n.id = $id RETURN n.id AS id", {"id": "x'}) MATCH (n) DETACH DELETE n //"}),
+        ("RETURN $text AS text, $list AS list", {"text": HOSTILE_TEXTS[3], "list": HOSTILE_TEXTS}),
+    ]
+    expected = [store.read(query, params) for query, params in queries]
+    assert len(expected[0]) == len(rows) and expected[1] and expected[2] and expected[3] == []
+    assert _aread_then_aclose(store, queries) == expected
+    assert expected[0][0]["name"] == HOSTILE_TEXTS[0]  # Vietnamese text back unchanged
+    assert store.read("MATCH (n) RETURN count(n) AS count")[0]["count"] == len(rows)  # nothing injected
+    # a second event loop gets a fresh async client, and the sync side still works after aclose
+    assert _aread_then_aclose(store, queries[:1]) == expected[:1]
+    assert store.read(*queries[0]) == expected[0]
+
+
+def test_an_invalid_aread_is_a_store_error(store: GraphStore):
+    async def main() -> None:
+        try:
+            with pytest.raises(StoreError):
+                await store.aread("MATCH (n RETURN n")
+            with pytest.raises(StoreError):  # a runtime error, not only a syntax error
+                await store.aread("UNWIND [1, 0] AS x RETURN 1 / x AS y")
+            assert await store.aread("RETURN 1 AS ok") == [{"ok": 1}]  # the client survives the errors
+        finally:
+            await store.aclose()
+
+    asyncio.run(main())
