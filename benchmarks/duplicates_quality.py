@@ -155,32 +155,14 @@ def load_fixture(graph: Any) -> None:
         raise RuntimeError(f"{FIXTURE} did not load cleanly: {report.rejects[:3]}")
 
 
-def _measure_embedded() -> Quality:
+def _measure_in(settings: Any) -> Quality:
+    """Load the labelled fixture into the store the settings name, emptied first and after, and measure."""
     from registry.graph import RegistryGraph
-    from registry.store.embedded import EmbeddedStore
-    from registry.store.falkordb_server import FalkorDBServer
+    from registry.store import open_store
 
-    with tempfile.TemporaryDirectory(prefix="bench-dupq-") as tmp:
-        store = EmbeddedStore(Path(tmp), graph="duplicates_quality")
-        try:
-            graph = RegistryGraph(store)
-            graph.ensure_schema()
-            load_fixture(graph)
-            return measure(graph)
-        finally:
-            store.close()
-            FalkorDBServer(Path(tmp)).stop()
-
-
-def _measure_neo4j() -> Quality:
-    from registry.graph import RegistryGraph
-    from registry.settings import RegistrySettings
-    from registry.store.neo4j_store import Neo4jStore
-
-    neo = RegistrySettings(store="neo4j").neo4j
-    store = Neo4jStore(neo.uri, neo.user, neo.password.get_secret_value(), neo.database)
+    store = open_store(settings)
     try:
-        store.delete_all()  # the benchmark's Neo4j, as `make bench` starts it (import-spreadsheets resets it too)
+        store.delete_all()  # Neo4j is the one `make bench` started and shares with the other benchmarks
         graph = RegistryGraph(store)
         graph.ensure_schema()
         load_fixture(graph)
@@ -188,6 +170,23 @@ def _measure_neo4j() -> Quality:
     finally:
         store.delete_all()
         store.close()
+
+
+def _measure_embedded() -> Quality:
+    from registry.settings import RegistrySettings
+    from registry.store.falkordb_server import FalkorDBServer
+
+    with tempfile.TemporaryDirectory(prefix="bench-dupq-") as tmp:
+        try:
+            return _measure_in(RegistrySettings(store="embedded", data_dir=Path(tmp), graph="duplicates_quality"))
+        finally:
+            FalkorDBServer(Path(tmp)).stop()
+
+
+def _measure_neo4j() -> Quality:
+    from registry.settings import RegistrySettings
+
+    return _measure_in(RegistrySettings(store="neo4j"))
 
 
 def _report(store: str, labelled: Sequence[LabelledPair], quality: Quality) -> None:
