@@ -23,9 +23,22 @@ class PropertyIndex:
 
 
 @dataclass(frozen=True)
+class TextIndex:
+    """A full-text index on one label's derived search text (its names, folded: see registry.text_search)."""
+
+    label: str
+    property: str
+
+
+SEARCH_PROPERTY = "search_text"
+"""The derived property every entity's names are searched through; not part of any node model."""
+
+
+@dataclass(frozen=True)
 class GraphSchema:
     constraints: tuple[UniqueConstraint, ...]
     indexes: tuple[PropertyIndex, ...]
+    text_indexes: tuple[TextIndex, ...] = field(default=())
     node_labels: tuple[str, ...] = field(default=())
     relationship_types: tuple[str, ...] = field(default=())
 
@@ -35,7 +48,8 @@ FILTERED_FIELDS = ("pillar", "level", "status", "kind", "category", "code", "adm
 
 
 def derive_schema() -> GraphSchema:
-    """Id unique across all entities (on the shared Entity label), ids and filtered fields indexed per label."""
+    """Id unique across all entities (on the shared Entity label), ids and filtered fields indexed per label,
+    names searchable per label."""
     from graph_model.relationships import RULES
 
     indexes: list[PropertyIndex] = []
@@ -45,6 +59,7 @@ def derive_schema() -> GraphSchema:
     return GraphSchema(
         constraints=(UniqueConstraint(ENTITY_LABEL, "id"),),
         indexes=tuple(indexes),
+        text_indexes=tuple(TextIndex(label, SEARCH_PROPERTY) for label in NODE_TYPES),
         node_labels=(ENTITY_LABEL, *NODE_TYPES),
         relationship_types=tuple(RULES),
     )

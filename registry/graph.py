@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph_model import ENTITY_LABEL, NODE_TYPES, RELATIONSHIP_TYPES, RULES, derive_schema
+from graph_model.schema import SEARCH_PROPERTY
 from registry.store.protocol import GraphStore, Row
+from registry.text_search import FOLDS, folded_cypher, search_text
 
 PAGE_SIZE = 1000
 
@@ -38,8 +40,15 @@ def type_of(labels: Iterable[str]) -> str | None:
 
 @dataclass(frozen=True)
 class StoredNode:
+    """A node as stored: its type and its properties, without the derived search text (not content)."""
+
     type: str
     props: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        if SEARCH_PROPERTY in self.props:
+            object.__setattr__(self, "props", {key: value for key, value in self.props.items()
+                                               if key != SEARCH_PROPERTY})
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,16 @@ class RegistryGraph:
         self.store = store
 
     def ensure_schema(self) -> None:
+        """Constraints and indexes, then the search text of any node stored before it was derived."""
         self.store.apply_schema(derive_schema())
+        self._backfill_search_text()
+
+    def _backfill_search_text(self, batch: int = 10_000) -> None:
+        names = folded_cypher("n.name + $separator + coalesce(n.name_en, '')")
+        query = (f"MATCH (n:{ENTITY_LABEL}) WHERE n.{SEARCH_PROPERTY} IS NULL WITH n LIMIT $batch "
+                 f"SET n.{SEARCH_PROPERTY} = {names} RETURN count(n) AS done")
+        while self.store.write(query, {"batch": batch, "folds": FOLDS, "separator": " "})[0]["done"] == batch:
+            pass
 
     # --- reads -------------------------------------------------------------------------------------------
 
@@ -201,7 +219,8 @@ class RegistryGraph:
         but setting a label there costs ten times the whole MERGE.)"""
         query = (f"UNWIND $rows AS row MERGE (n:{ENTITY_LABEL}:{node_label(label)} {{id: row.id}}) "
                  "SET n = row")
-        return self.store.write_batches(query, _chunks(rows, batch_size))
+        searchable = [{**row, SEARCH_PROPERTY: search_text(row)} for row in rows]
+        return self.store.write_batches(query, _chunks(searchable, batch_size))
 
     def upsert_relationships(self, rel_type: str, rows: list[Row], batch_size: int = PAGE_SIZE) -> int:
         """Create or replace relationships of one type; rows are {from, to, props}."""

@@ -17,8 +17,8 @@ from registry.api.queries import ListFilter, agency_relationship
 COMMON_FILTERS: dict[str, tuple[Any, str]] = {
     "pillar": (str, "Pillar id (trụ cột), e.g. `data`."),
     "agency": (strawberry.ID, "Agency id: what it and every agency under it (PART_OF) {verb}."),
-    "search": (str, ("Words that must all be in the Vietnamese or English name, case- and diacritics-insensitive "
-                     "('lao cai' finds 'Lào Cai').")),
+    "search": (str, ("Words that must all begin words of the Vietnamese or English name, case- and "
+                     "diacritics-insensitive ('lao cai' finds 'Lào Cai', 'dang ky' finds 'đăng ký').")),
 }
 AGENCY_VERBS = {"OWNS": "owns", "EMPLOYS": "employs", "ISSUES": "issued", "PART_OF": "is"}
 

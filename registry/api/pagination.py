@@ -67,10 +67,15 @@ def check_first(first: int) -> int:
     return first
 
 
+def page_info(cursors: list[str], has_next_page: bool) -> PageInfo:
+    """The page info of a page whose edges have `cursors`, in order."""
+    return PageInfo(has_next_page=has_next_page,
+                    start_cursor=cursors[0] if cursors else None,
+                    end_cursor=cursors[-1] if cursors else None)
+
+
 def connection(nodes: list[tuple[str, NodeT]], first: int, count: Callable[[], Awaitable[int]]) -> Connection[NodeT]:
     """A connection from up to `first + 1` (id, node) pairs in id order: the extra one only says a next page exists."""
     edges = [Edge(cursor=encode_cursor(node_id), node=node) for node_id, node in nodes[:first]]
-    info = PageInfo(has_next_page=len(nodes) > first,
-                    start_cursor=edges[0].cursor if edges else None,
-                    end_cursor=edges[-1].cursor if edges else None)
+    info = page_info([edge.cursor for edge in edges], len(nodes) > first)
     return Connection(edges=edges, page_info=info, _count=count)

@@ -6,23 +6,24 @@ the node models' fields; every value is a parameter.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph_model import ENTITY_LABEL, NODE_TYPES, RULES
+from graph_model.schema import SEARCH_PROPERTY
 from registry.api.limits import MAX_AGENCY_DEPTH
-from registry.api.search import FOLDS, fold, folded_cypher
 from registry.graph import node_label, relationship_type
+from registry.text_search import search_words
+
+TextSearch = Callable[[str, str, list[str]], tuple[str, dict[str, Any]]]
+"""A store's `text_search`: (label, property, words) → the clause binding `n` to the matches, its parameters."""
 
 PING = "RETURN 1 AS ok"
 
 NODES_BY_ID = (f"UNWIND $ids AS id MATCH (n:{ENTITY_LABEL} {{id: id}}) "
                "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props")
 """The entities among `$ids` (absent ids give no row)."""
-
-NAME_SEPARATOR = "\n"
-"""Between name and English name in the searched text, so a match cannot straddle the two."""
-
 
 def neighbours(rel_type: str, incoming: bool) -> str:
     """For each id in `$ids`, the nodes at the other end of its outgoing (or incoming) `rel_type` relationships.
@@ -32,6 +33,25 @@ def neighbours(rel_type: str, incoming: bool) -> str:
     arrow = f"<-[:{typed}]-" if incoming else f"-[:{typed}]->"
     return (f"UNWIND $ids AS id MATCH (n:{ENTITY_LABEL} {{id: id}}){arrow}(other) "
             "RETURN id, labels(other) AS labels, properties(other) AS props ORDER BY other.id")
+
+
+def link_page(rel_type: str, incoming: bool) -> str:
+    """For each id in `$ids`, one page of its `rel_type` links in the given direction: up to `$limit` entries
+    `{labels, props, rel}` (far node and relationship properties) after the far-end id `$after`, in id order.
+    The slice is taken in the query, so a system used by thousands of communes sends one page, not all of them."""
+    typed = relationship_type(rel_type)
+    arrow = f"<-[r:{typed}]-" if incoming else f"-[r:{typed}]->"
+    return (f"UNWIND $ids AS id MATCH (n:{ENTITY_LABEL} {{id: id}}){arrow}(other) WHERE other.id > $after "
+            "WITH id, other, r ORDER BY id, other.id "
+            "WITH id, collect({labels: labels(other), props: properties(other), rel: properties(r)}) AS links "
+            "RETURN id, links[0..$limit] AS links")
+
+
+def degree(rel_type: str, incoming: bool) -> str:
+    """For each id in `$ids` that has any, how many `rel_type` relationships it has in the given direction."""
+    typed = relationship_type(rel_type)
+    arrow = f"<-[:{typed}]-" if incoming else f"-[:{typed}]->"
+    return f"UNWIND $ids AS id MATCH (n:{ENTITY_LABEL} {{id: id}}){arrow}() RETURN id, count(*) AS total"
 
 
 def agency_relationship(label: str) -> str:
@@ -51,7 +71,7 @@ class ListFilter:
 
     equals: dict[str, Any] = field(default_factory=dict)  # stored property → value
     agency: str | None = None  # this agency and everything under it (PART_OF)
-    search: str | None = None  # words that must all be in the name or English name
+    search: str | None = None  # words that must all begin words of the name or English name
 
 
 def _match(label: str, where: ListFilter, params: dict[str, Any]) -> tuple[str, list[str]]:
@@ -76,32 +96,32 @@ def _match(label: str, where: ListFilter, params: dict[str, Any]) -> tuple[str, 
     return f"MATCH {pattern}", conditions
 
 
-def _search(where: ListFilter, params: dict[str, Any]) -> str:
-    """What follows `WITH DISTINCT n` when searching: the names folded once per node, then every word of the
-    text must be in them. (One CONTAINS per word: FalkorDB 4.16 returns no rows for `all(word IN $words …)` there.)"""
-    words = fold(where.search or "").split()
+def _source(label: str, where: ListFilter, params: dict[str, Any], text_search: TextSearch) -> tuple[str, list[str]]:
+    """The clauses binding `n` and the conditions on it. A search starts from the type's full-text index (see
+    registry.text_search), then the agency pattern and the equality conditions narrow its matches."""
+    match, conditions = _match(label, where, params)
+    words = search_words(where.search or "")
     if not words:
-        return ""
-    params.update(folds=FOLDS, separator=NAME_SEPARATOR)
-    params.update({f"word{index}": word for index, word in enumerate(words)})
-    names = folded_cypher("n.name + $separator + coalesce(n.name_en, '')")
-    tests = " AND ".join(f"names CONTAINS $word{index}" for index in range(len(words)))
-    return f", {names} AS names WHERE {tests}"
+        return match, conditions
+    clause, search_params = text_search(label, SEARCH_PROPERTY, words)
+    params.update(search_params)
+    return (f"{clause} WITH n" if where.agency is None else f"{clause} {match}"), conditions
 
 
-def page(label: str, where: ListFilter, after: str, limit: int) -> tuple[str, dict[str, Any]]:
+def page(label: str, where: ListFilter, after: str, limit: int,
+         text_search: TextSearch) -> tuple[str, dict[str, Any]]:
     """One page of a listing in id order, after the id `after` (keyset pagination: every page costs the same)."""
     params: dict[str, Any] = {"after": after, "limit": limit}
-    match, conditions = _match(label, where, params)
+    source, conditions = _source(label, where, params, text_search)
     clauses = " AND ".join(["n.id > $after", *conditions])
-    query = (f"{match} WHERE {clauses} WITH DISTINCT n{_search(where, params)} "
+    query = (f"{source} WHERE {clauses} WITH DISTINCT n "
              "RETURN n.id AS id, properties(n) AS props ORDER BY n.id LIMIT $limit")
     return query, params
 
 
-def count(label: str, where: ListFilter) -> tuple[str, dict[str, Any]]:
+def count(label: str, where: ListFilter, text_search: TextSearch) -> tuple[str, dict[str, Any]]:
     """How many nodes a listing holds in all."""
     params: dict[str, Any] = {}
-    match, conditions = _match(label, where, params)
+    source, conditions = _source(label, where, params, text_search)
     clauses = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    return f"{match}{clauses} WITH DISTINCT n{_search(where, params)} RETURN count(n) AS total", params
+    return f"{source}{clauses} WITH DISTINCT n RETURN count(n) AS total", params

@@ -49,12 +49,13 @@ def _connection_resolver(label: str) -> Any:
                       filter: Any = None) -> Any:
         size = check_first(first)
         where = to_list_filter(label, filter)
-        query, params = queries.page(label, where, decode_cursor(after), size + 1)
+        text_search = info.context.store.text_search
+        query, params = queries.page(label, where, decode_cursor(after), size + 1, text_search)
         rows = await info.context.reader.read(query, params)
         nodes = [(row["id"], to_object(StoredNode(label, row["props"]))) for row in rows]
 
         async def count() -> int:
-            count_query, count_params = queries.count(label, where)
+            count_query, count_params = queries.count(label, where, text_search)
             return (await info.context.reader.read(count_query, count_params))[0]["total"]
 
         return connection(nodes, size, count)

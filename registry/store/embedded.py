@@ -144,9 +144,25 @@ class EmbeddedStore:
                 self.write(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
                 existing.add((label, prop))
                 created = True
+        full_text = {(row["label"], prop) for row in self.read("CALL db.indexes() YIELD label, types")
+                     for prop, kinds in row["types"].items() if "FULLTEXT" in kinds}
+        for index in schema.text_indexes:
+            if (index.label, index.property) not in full_text:
+                # No stemming (the text is folded Vietnamese, not English) and no stop words ('a', 'to' are words
+                # of names here).
+                self.write("CALL db.idx.fulltext.createNodeIndex({label: $label, stopwords: []}, "
+                           "{field: $field, nostem: true})", {"label": index.label, "field": index.property})
+                created = True
         if created:
             # Put the indexes in the snapshot, so writes replayed after a crash find them (see compact()).
             self.server.compact()
+
+    def text_search(self, label: str, prop: str, words: list[str]) -> tuple[str, dict[str, Any]]:
+        """RediSearch query syntax: space-separated terms must all match; `word*` matches as a prefix. The index
+        is per label on the one searched property, so `prop` only names which one it is."""
+        query = " ".join(f"{word}*" for word in words)
+        return "CALL db.idx.fulltext.queryNodes($text_search_label, $text_search) YIELD node AS n", {
+            "text_search_label": label, "text_search": query}
 
     def delete_all(self) -> None:
         with contextlib.suppress(redis.exceptions.ResponseError):

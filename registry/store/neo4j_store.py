@@ -24,6 +24,10 @@ def _identifier(name: str) -> str:
     return "".join(char if char.isalnum() else "_" for char in name).lower()
 
 
+def _text_index(label: str, prop: str) -> str:
+    return f"{_identifier(label + '_' + prop)}_fulltext"
+
+
 class Neo4jStore:
     """GraphStore on Neo4j. Reads run as READ transactions (spread over a cluster's secondaries), writes as
     WRITE transactions; the driver's transaction functions retry transient errors and leader switches.
@@ -115,9 +119,24 @@ class Neo4jStore:
             f"CREATE INDEX {_identifier(i.label + '_' + i.property)} IF NOT EXISTS FOR (n:{i.label}) ON (n.{i.property})"
             for i in schema.indexes
         ]
+        # Full-text indexes on the folded search text: the standard tokenizer without stop words ('a', 'to' are
+        # words of names here); the text is already lower-case and unaccented (registry.text_search).
+        statements += [
+            f"CREATE FULLTEXT INDEX {_text_index(t.label, t.property)} IF NOT EXISTS "
+            f"FOR (n:{t.label}) ON EACH [n.{t.property}] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}}"
+            for t in schema.text_indexes
+        ]
         for statement in statements:
             self.write(statement)
         self.write("CALL db.awaitIndexes(120)")
+
+    def text_search(self, label: str, prop: str, words: list[str]) -> tuple[str, dict[str, Any]]:
+        """Lucene query syntax: `word*` is a prefix, AND joins them (the words are [a-z0-9] only, so none is an
+        operator or needs escaping)."""
+        query = " AND ".join(f"{word}*" for word in words)
+        return "CALL db.index.fulltext.queryNodes($text_search_index, $text_search) YIELD node AS n", {
+            "text_search_index": _text_index(label, prop), "text_search": query}
 
     def delete_all(self) -> None:
         # Relationships first, then nodes, in batches: a node with thousands of relationships deleted in one

@@ -51,6 +51,11 @@ class GraphStore(Protocol):
         """Create the constraints and indexes the metamodel asks for; safe to run again."""
         ...
 
+    def text_search(self, label: str, prop: str, words: list[str]) -> tuple[str, dict[str, Any]]:
+        """A clause binding `n` to the `label` nodes whose full-text indexed `prop` has every one of `words` as a
+        word or word prefix, and its parameters (named `text_search*`). `words` are lower-case [a-z0-9] only."""
+        ...
+
     def delete_all(self) -> None:
         """Remove every node and relationship (tests, `registry db reset`)."""
         ...

@@ -13,7 +13,7 @@ from registry.loading import Loader
 PAGE_WITH_NEIGHBOURS = """
 query ($first: Int!) {
   systems(first: $first) {
-    edges { node { id owner { id name } mastersDatasets { id } } }
+    edges { node { id owner { id name } mastersDatasets { nodes { id } } } }
   }
 }"""
 
@@ -41,7 +41,7 @@ def test_a_page_of_systems_with_owners_and_datasets_costs_three_reads(api, many_
     edges = api.data(PAGE_WITH_NEIGHBOURS, {"first": first})["systems"]["edges"]
     assert len(edges) == first
     assert all(edge["node"]["owner"]["name"].startswith("Cơ quan") for edge in edges)
-    assert all(len(edge["node"]["mastersDatasets"]) == 1 for edge in edges)
+    assert all(len(edge["node"]["mastersDatasets"]["nodes"]) == 1 for edge in edges)
     # One for the page, one for every owner (OWNS incoming), one for every dataset (MASTERS outgoing).
     assert len(api.store.reads) == 3, api.store.reads
     assert api.store.sync_reads == []  # all of them awaited on the async read path, none on a worker thread
@@ -49,7 +49,7 @@ def test_a_page_of_systems_with_owners_and_datasets_costs_three_reads(api, many_
 
 def test_nested_relationships_add_one_read_per_level_not_per_node(api, many_systems):
     api.store.reads.clear()
-    data = api.data("{ systems(first: 100) { totalCount edges { node { owner { owns { id } } } } } }")
+    data = api.data("{ systems(first: 100) { totalCount edges { node { owner { owns { nodes { id } } } } } } }")
     assert data["systems"]["totalCount"] == 120
     assert len(api.store.reads) == 4  # page, total, owners, what the owners own
 

@@ -18,9 +18,9 @@ query ($id: ID!) {
     ... on System {
       status kind scope
       owner { id name level parent { id } }
-      mastersDatasets { id name category }
-      consumesApis { id exposedBy { id } }
-      connectsTo { __typename id }
+      mastersDatasets { nodes { id name category } }
+      consumesApis(first: 100) { nodes { id exposedBy { id } } }
+      connectsTo { nodes { __typename id } }
     }
   }
 }"""
@@ -61,26 +61,67 @@ def test_an_entity_comes_with_its_owner_data_apis_and_connections(sample_api):
     assert system["name"] == "Hệ thống thông tin giải quyết thủ tục hành chính tỉnh Lào Cai"
     assert (system["status"], system["kind"], system["pillar"]) == ("operational", "one_stop_shop", "applications")
     assert system["owner"]["level"] in {"province", "unit"}
-    assert {dataset["id"] for dataset in system["mastersDatasets"]} == {"dataset:tinh-15.ho-so-tthc"}
-    population_api = next(api for api in system["consumesApis"] if api["id"] == "api:dan-cu.tra-cuu")
+    assert {dataset["id"] for dataset in system["mastersDatasets"]["nodes"]} == {"dataset:tinh-15.ho-so-tthc"}
+    population_api = next(api for api in system["consumesApis"]["nodes"] if api["id"] == "api:dan-cu.tra-cuu")
     assert population_api["exposedBy"]["id"] == "system:csdl-dan-cu"
-    assert {"platform:tinh-15.lgsp", "platform:cong-dvc-quoc-gia"} <= {end["id"] for end in system["connectsTo"]}
-    assert {end["__typename"] for end in system["connectsTo"]} == {"Platform"}
+    assert {"platform:tinh-15.lgsp", "platform:cong-dvc-quoc-gia"} <= {end["id"] for end in system["connectsTo"]["nodes"]}
+    assert {end["__typename"] for end in system["connectsTo"]["nodes"]} == {"Platform"}
 
 
 def test_relationship_lists_are_in_id_order(sample_api):
-    consumers = sample_api.data('{ entity(id: "api:dan-cu.tra-cuu") { ... on Api { consumedBy { id } } } }')
-    found = [node["id"] for node in consumers["entity"]["consumedBy"]]
+    consumers = sample_api.data('{ entity(id: "api:dan-cu.tra-cuu") { ... on Api {'
+                                ' consumedBy(first: 100) { nodes { id } } } } }')
+    found = [node["id"] for node in consumers["entity"]["consumedBy"]["nodes"]]
     assert len(found) > 30 and found == sorted(found)
+
+
+LINK_PAGE = """
+query ($first: Int!, $after: String) {
+  entity(id: "api:dan-cu.tra-cuu") { ... on Api {
+    consumedBy(first: $first, after: $after) {
+      totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor }
+    }
+  } }
+}"""
+
+
+def test_a_long_relationship_list_is_paged_like_a_listing(sample_api):
+    everything = sample_api.data(LINK_PAGE, {"first": 100})["entity"]["consumedBy"]
+    expected = [edge["node"]["id"] for edge in everything["edges"]]
+    assert everything["totalCount"] == len(expected) and not everything["pageInfo"]["hasNextPage"]
+    walked, after = [], None
+    while True:
+        page = sample_api.data(LINK_PAGE, {"first": 7, "after": after})["entity"]["consumedBy"]
+        assert len(page["edges"]) <= 7 and page["totalCount"] == len(expected)
+        walked += [edge["node"]["id"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert walked == expected
+
+
+def test_a_relationship_page_larger_than_the_cap_is_refused(sample_api):
+    errors = sample_api.errors(LINK_PAGE, {"first": MAX_FIRST + 1})
+    assert any(f"first must be between 0 and {MAX_FIRST}" in message for message in errors), errors
+
+
+def test_edges_carry_the_relationship_properties_and_provenance(sample_api):
+    data = sample_api.data('{ entity(id: "dataset:dan-cu") { ... on Dataset {'
+                           ' copiesHeldBy(first: 100) { edges { node { id } syncMethod source updatedAt } } } } }')
+    edges = data["entity"]["copiesHeldBy"]["edges"]
+    assert edges and all(edge["source"] and edge["updatedAt"] for edge in edges)
+    sync = {edge["node"]["id"]: edge["syncMethod"] for edge in edges}
+    assert sync["system:csdl-tong-hop"] == "platform"
+    assert sync["system:tinh-38.kho-du-lieu"] == "batch_file"  # the planted unsynced copy
 
 
 def test_an_agency_shows_its_parent_and_children(sample_api):
     data = sample_api.data(f'{{ entity(id: "{LAO_CAI}") {{ ... on Agency {{ level parent {{ id }}'
-                           ' children { id parent { id } } } } }')
+                           ' children(first: 100) { nodes { id parent { id } } } } } }')
     agency = data["entity"]
     assert agency["level"] == "province" and agency["parent"] is None
-    assert "agency:tinh-15.so-yt" in {child["id"] for child in agency["children"]}
-    assert {child["parent"]["id"] for child in agency["children"]} == {LAO_CAI}
+    assert "agency:tinh-15.so-yt" in {child["id"] for child in agency["children"]["nodes"]}
+    assert {child["parent"]["id"] for child in agency["children"]["nodes"]} == {LAO_CAI}
 
 
 def test_an_unknown_id_is_null_not_an_error(sample_api):
@@ -201,3 +242,27 @@ def test_search_for_dong_finds_names_with_the_barred_d(sample_api):
 def test_a_search_that_matches_nothing_is_an_empty_page(sample_api):
     found = systems(sample_api, {"search": "không tồn tại xyz"})
     assert found == {"totalCount": 0, "edges": []}
+
+
+def test_each_search_word_may_be_the_beginning_of_a_word(sample_api):
+    assert ids(systems(sample_api, {"search": "thu tuc hanh ch lao ca", "kind": "one_stop_shop"})) == [
+        "system:tinh-15.mot-cua"]
+
+
+def test_a_search_combines_with_the_agency_filter_and_pages(sample_api):
+    everything = systems(sample_api, {"search": "lao cai", "agency": LAO_CAI})
+    assert everything["totalCount"] == len(everything["edges"]) > 1
+    expected = ids(everything)
+    assert expected == sorted(expected)
+    assert walk(sample_api, "systems", {"search": "lao cai", "agency": LAO_CAI}, first=1) == expected
+    outside = systems(sample_api, {"search": "lao cai", "agency": "agency:tinh-01"})
+    assert outside["totalCount"] == 0
+
+
+@pytest.mark.parametrize("text", ['lao* OR cai', '"}) MATCH (n) DETACH DELETE n //', "@name:{x} | -(cai) ~%%",
+                                  "\\", "*", "AND", "lao AND NOT cai"])
+def test_query_syntax_of_either_engine_in_a_search_is_only_text(sample_api, text):
+    before = sample_api.data("{ systems { totalCount } }")["systems"]["totalCount"]
+    sample_api.data("query ($filter: SystemFilter) { systems(filter: $filter) { totalCount } }",
+                    {"filter": {"search": text}})
+    assert sample_api.data("{ systems { totalCount } }")["systems"]["totalCount"] == before

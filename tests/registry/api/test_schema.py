@@ -74,14 +74,19 @@ def test_every_relationship_direction_is_named_explicitly():
     assert {(rel, direction) for rel in RULES for direction in (OUT, IN)} == set(RELATIONSHIP_FIELDS)
 
 
-def test_one_owner_and_one_master_are_single_fields_but_copies_are_lists():
+def test_one_owner_and_one_master_are_single_fields_but_copies_are_connections():
     system, dataset, agency = object_type("System"), object_type("Dataset"), object_type("Agency")
     assert named(system.fields["owner"].type).name == "Agency"
     assert not isinstance(system.fields["owner"].type, GraphQLNonNull | GraphQLList)
     assert not isinstance(dataset.fields["master"].type, GraphQLNonNull | GraphQLList)
-    assert isinstance(dataset.fields["copiesHeldBy"].type.of_type, GraphQLList)
+    assert named(dataset.fields["copiesHeldBy"].type).name == "CopiesHeldByConnection"
+    assert set(dataset.fields["copiesHeldBy"].args) == {"first", "after"}
     assert not isinstance(agency.fields["parent"].type, GraphQLList)
-    assert named(agency.fields["children"].type).name == "Agency"
+    children = named(agency.fields["children"].type)
+    assert named(children.fields["nodes"].type).name == "Agency"
+    # Edges carry the relationship's own properties: USES.since, HOLDS_COPY_OF.syncMethod, …
+    assert {"node", "cursor", "since", "deployment", "source"} <= set(SCHEMA.get_type("UsedByEdge").fields)
+    assert "syncMethod" in SCHEMA.get_type("CopiesHeldByEdge").fields
     # Ends that may be several node types are typed by the interface (query them with `... on System`).
     assert named(dataset.fields["master"].type).name == "Entity"
 

@@ -5,6 +5,7 @@ import asyncio
 import pytest
 
 from graph_model import derive_schema
+from graph_model.schema import SEARCH_PROPERTY
 from registry.graph import RegistryGraph
 from registry.store import GraphStore, StoreError
 
@@ -131,3 +132,33 @@ def test_an_invalid_aread_is_a_store_error(store: GraphStore):
             await store.aclose()
 
     asyncio.run(main())
+
+
+def _text_matches(store: GraphStore, label: str, words: list[str]) -> list[str]:
+    clause, params = store.text_search(label, SEARCH_PROPERTY, words)
+    return sorted(row["id"] for row in store.read(f"{clause} RETURN n.id AS id", params))
+
+
+def test_the_full_text_index_finds_every_word_as_a_prefix_and_follows_renames(store: GraphStore):
+    graph = RegistryGraph(store)
+    graph.ensure_schema()
+    graph.upsert_nodes("System", [
+        {"id": "system:a", "name": "Hệ thống quản lý đất đai tỉnh Lào Cai"},
+        {"id": "system:b", "name": "Cổng dịch vụ công", "name_en": "Public service portal"},
+    ])
+    assert _text_matches(store, "System", ["lao", "cai"]) == ["system:a"]
+    assert _text_matches(store, "System", ["la", "ca", "d"]) == ["system:a"]
+    assert _text_matches(store, "System", ["public", "port", "cong"]) == ["system:b"]
+    assert _text_matches(store, "System", ["dat", "cong"]) == []
+    assert _text_matches(store, "Dataset", ["lao"]) == []  # one index per node type
+    graph.upsert_nodes("System", [{"id": "system:a", "name": "Hệ thống quản lý đê điều"}])
+    assert _text_matches(store, "System", ["lao"]) == []
+    assert _text_matches(store, "System", ["de", "dieu"]) == ["system:a"]
+    assert "search_text" not in graph.fetch_nodes(["system:a"])["system:a"].props  # derived, not content
+
+
+def test_nodes_stored_before_the_search_text_existed_are_back_filled(store: GraphStore):
+    store.write("CREATE (:Entity:Dataset {id: 'dataset:x', name: 'Cơ sở dữ liệu Đất đai', name_en: 'Land'})")
+    RegistryGraph(store).ensure_schema()
+    assert _text_matches(store, "Dataset", ["dat", "dai"]) == ["dataset:x"]
+    assert _text_matches(store, "Dataset", ["land"]) == ["dataset:x"]
