@@ -93,7 +93,8 @@ class RegistryGraph:
         self._backfill_search_text()
 
     def _backfill_search_text(self, batch: int = 10_000) -> None:
-        names = folded_cypher("n.name + $separator + coalesce(n.name_en, '')")
+        # Never null, even for a node without a name: each round must shrink what is left, or it would not end.
+        names = folded_cypher("coalesce(n.name, '') + $separator + coalesce(n.name_en, '')")
         query = (f"MATCH (n:{ENTITY_LABEL}) WHERE n.{SEARCH_PROPERTY} IS NULL WITH n LIMIT $batch "
                  f"SET n.{SEARCH_PROPERTY} = {names} RETURN count(n) AS done")
         while self.store.write(query, {"batch": batch, "folds": FOLDS, "separator": " "})[0]["done"] == batch:

@@ -162,3 +162,9 @@ def test_nodes_stored_before_the_search_text_existed_are_back_filled(store: Grap
     RegistryGraph(store).ensure_schema()
     assert _text_matches(store, "Dataset", ["dat", "dai"]) == ["dataset:x"]
     assert _text_matches(store, "Dataset", ["land"]) == ["dataset:x"]
+
+
+def test_back_filling_ends_even_for_nodes_without_a_name(store: GraphStore):
+    store.write("UNWIND range(1, 25) AS i CREATE (:Entity:Agency {id: 'agency:x' + toString(i)})")
+    RegistryGraph(store)._backfill_search_text(batch=10)
+    assert store.read("MATCH (n:Entity) WHERE n.search_text IS NULL RETURN count(n) AS left") == [{"left": 0}]
