@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import duplicates_quality, import_spreadsheets
+from benchmarks import duplicates_quality, findings_latency, import_spreadsheets
 
-BENCHMARKS = {"import-spreadsheets": import_spreadsheets.main, "duplicates-quality": duplicates_quality.main}
+BENCHMARKS = {"import-spreadsheets": import_spreadsheets.main, "duplicates-quality": duplicates_quality.main,
+              "findings-latency": findings_latency.main}
 
 
 def main(names: list[str]) -> int:

@@ -18,6 +18,9 @@ class RelationshipRule:
 
     `max_per_target` = 1 means a target node may have at most one such incoming relationship
     (a Dataset has one master, an entity one owner); `max_per_source` likewise for outgoing ones.
+    `fans_out` says a source typically has many of them while a target has few (a one-stop-shop handles
+    thousands of public services; a service is handled by one or two systems) — a fact of the domain that lets
+    readers start from the end with fewer.
     """
 
     type: str
@@ -28,6 +31,12 @@ class RelationshipRule:
     max_per_source: int | None = None
     max_per_target: int | None = None
     allow_self: bool = False
+    fans_out: bool = False
+
+    @property
+    def few_per_target(self) -> bool:
+        """A target has at most one, or typically few, of these: the cheap end to start a lookup from."""
+        return self.max_per_target == 1 or self.fans_out
 
 
 class SyncMethod(StrEnum):
@@ -75,7 +84,7 @@ RULES: dict[str, RelationshipRule] = {
         RelationshipRule("CONNECTS_TO", SYSTEM_LIKE, SYSTEM_LIKE,
                          "the system is connected to another system or platform", "kết nối với"),
         RelationshipRule("DELIVERS", SYSTEM_LIKE, frozenset({"PublicService"}),
-                         "the system handles the public service", "xử lý dịch vụ công"),
+                         "the system handles the public service", "xử lý dịch vụ công", fans_out=True),
         RelationshipRule("OFFERED_ON", frozenset({"PublicService"}), SYSTEM_LIKE,
                          "the service is offered to people on the portal", "cung cấp trên"),
         RelationshipRule("REQUIRES", frozenset({"PublicService"}), frozenset({"Dataset"}),

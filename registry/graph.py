@@ -128,11 +128,13 @@ class RegistryGraph:
         if not pairs:
             return {}
         # Expand from the end with fewer such relationships and filter on the other: a system has one owner while
-        # an agency owns thousands, so OWNS starts at its target; USES and CONSUMES point at shared systems and
-        # APIs, so they start at their source. The far end has no label on purpose: with one, FalkorDB's planner
-        # starts from that end's index instead.
+        # an agency owns thousands, and a service is delivered by one or two systems while a one-stop-shop
+        # delivers thousands, so OWNS and DELIVERS start at their target; USES and CONSUMES point at shared
+        # systems and APIs, so they start at their source. The far end has no label on purpose: with one,
+        # FalkorDB's planner starts from that end's index instead (and matching both ends first does not help:
+        # it still expands from one of them).
         typed = relationship_type(rel_type)
-        if RULES[rel_type].max_per_target == 1:
+        if RULES[rel_type].few_per_target:
             pattern = f"(b:{ENTITY_LABEL} {{id: pair.to}})<-[r:{typed}]-(a) WHERE a.id = pair.from"
         else:
             pattern = f"(a:{ENTITY_LABEL} {{id: pair.from}})-[r:{typed}]->(b) WHERE b.id = pair.to"
