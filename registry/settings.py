@@ -21,7 +21,7 @@ class Neo4jSettings(BaseSettings):
 
 
 class RegistrySettings(BaseSettings):
-    """REGISTRY_STORE, REGISTRY_DATA_DIR, REGISTRY_GRAPH, REGISTRY_BATCH_SIZE, REGISTRY_PILLARS_FILE."""
+    """REGISTRY_STORE, REGISTRY_DATA_DIR, REGISTRY_GRAPH, REGISTRY_BATCH_SIZE, REGISTRY_PILLARS_FILE, REGISTRY_SITE_DIR."""
 
     model_config = SettingsConfigDict(env_prefix="REGISTRY_", extra="ignore")
 
@@ -32,4 +32,6 @@ class RegistrySettings(BaseSettings):
     batch_size: int = Field(default=1000, ge=1, le=100_000)
     pillars_file: Path | None = None
     reads_require_token: bool = False
+    site_dir: Path = Field(default=Path("site"), description="The published sites (`registry docs build`), served "
+                                                             "under /site by `registry serve`")
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)

@@ -1,4 +1,5 @@
-"""The web application: `/graphql` (with GraphiQL) and `/health`, on one store opened for the app's lifetime."""
+"""The web application: `/graphql` (with GraphiQL), `/api/entities/{id}` (plain REST), `/health` and the published
+sites under `/site`, on one store opened for the app's lifetime."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from contextlib import asynccontextmanager
 from typing import Literal
 
 import anyio.to_thread
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from strawberry.fastapi import GraphQLRouter
 
-from registry.api import queries
+from registry.api import queries, rest
 from registry.api.context import RequestContext
 from registry.api.schema import build_schema
 from registry.api.tokens import ApiToken, find_token
@@ -60,6 +62,12 @@ def create_app(settings: RegistrySettings | None = None, store: GraphStore | Non
     app.include_router(GraphQLRouter(build_schema(), context_getter=context, graphql_ide="graphiql"),
                        prefix="/graphql", include_in_schema=False)
 
+    async def read_access(request: Request) -> None:
+        """REST reads are gated like GraphQL reads (REGISTRY_READS_REQUIRE_TOKEN)."""
+        await _authenticate(request, request.app.state.store, settings.reads_require_token)
+
+    app.include_router(rest.router, dependencies=[Depends(read_access)])
+
     @app.get("/health", response_model=Health, responses={503: {"model": Health}}, tags=["operations"])
     async def health(request: Request) -> Health | JSONResponse:
         """The store answers a query: 200 with its engine and version, else 503."""
@@ -73,6 +81,8 @@ def create_app(settings: RegistrySettings | None = None, store: GraphStore | Non
         return Health(status="ok", store=str(info.get("store", settings.store)), engine=info.get("engine"),
                       version=None if info.get("version") is None else str(info["version"]))
 
+    if settings.site_dir.is_dir():  # the published sites (`registry docs build`), when built
+        app.mount("/site", StaticFiles(directory=settings.site_dir, html=True), name="site")
     return app
 
 
