@@ -390,6 +390,39 @@ def analyze(
 
 # --- db --------------------------------------------------------------------------------------------------
 
+@app.command()
+def generate(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write (CSV files of the import template)")],
+    scale: Annotated[str, typer.Option(help="province (the national part and one province) or nation")] = "province",
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed writes the same bytes")] = 1,
+    province: Annotated[Optional[str], typer.Option(help="Province code for --scale province (default 15)")] = None,
+    sample: Annotated[Optional[Path], typer.Option(help="Sample folder the national part is read from")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
+) -> None:
+    """Write a synthetic registry shaped like Vietnam's, with planted gaps and their ground truth (issue 6)."""
+    from registry.synthetic import GROUND_TRUTH_FILE, GenerateError
+    from registry.synthetic import generate as run_generate
+    from registry.synthetic.sample import DEFAULT_SAMPLE_DIR, SampleError
+
+    try:
+        summary = run_generate(out_dir, scale, seed, province, sample or DEFAULT_SAMPLE_DIR)
+    except (GenerateError, SampleError) as error:
+        err.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from None
+    if as_json:
+        sys.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("type", "rows", title=f"{scale} scale, seed {seed}: {out_dir}/ in {summary.seconds:.1f} s")
+    for label, count in sorted(summary.nodes.items()):
+        table.add_row(label, str(count))
+    for rel_type, count in sorted(summary.relationships.items()):
+        table.add_row(rel_type, str(count))
+    table.add_row("nodes / relationships", f"{sum(summary.nodes.values())} / {sum(summary.relationships.values())}")
+    out.print(table)
+    out.print(f"ground truth: {out_dir / GROUND_TRUTH_FILE} "
+              f"({', '.join(f'{rule} {count}' for rule, count in summary.expected.items())})")
+
+
 @db_app.command("start")
 def db_start(ctx: typer.Context) -> None:
     """Start the embedded FalkorDB server (or check the Neo4j server answers)."""
