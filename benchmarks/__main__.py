@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import duplicates_quality, findings_latency, import_spreadsheets
+from benchmarks import api_latency, duplicates_quality, findings_latency, import_spreadsheets
 
 BENCHMARKS = {"import-spreadsheets": import_spreadsheets.main, "duplicates-quality": duplicates_quality.main,
-              "findings-latency": findings_latency.main}
+              "findings-latency": findings_latency.main, "api-latency": api_latency.main}
 
 
 def main(names: list[str]) -> int:

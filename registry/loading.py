@@ -25,6 +25,7 @@ from graph_model import DEFAULT_PILLARS, RULES, Node, PillarTaxonomy, Relationsh
 from graph_model.nodes import stored_content
 from importers import ImportContext, ImportItem, Location, Parsed, Reject, importer_for
 from registry.graph import RegistryGraph
+from registry.pipelined import PipelinedWrites
 
 NODES = "nodes"
 RELATIONSHIPS = "relationships"
@@ -212,6 +213,14 @@ class _Session:
     # --- passes ------------------------------------------------------------------------------------------
 
     def load(self, items: Callable[[], Iterable[ImportItem]]) -> None:
+        """Both passes, each batch's writes running while the next batch is prepared; every node is written
+        before the first relationship is checked (its ends must be found in the store)."""
+        with PipelinedWrites() as self.writes:
+            self._node_pass(items)
+            self.writes.flush()
+            self._relationship_pass(items)
+
+    def _node_pass(self, items: Callable[[], Iterable[ImportItem]]) -> None:
         batch: list[Parsed] = []
         for item in items():
             if isinstance(item, Reject):
@@ -224,7 +233,9 @@ class _Session:
                     self._load_nodes(batch)
                     batch = []
         self._load_nodes(batch)
-        batch = []
+
+    def _relationship_pass(self, items: Callable[[], Iterable[ImportItem]]) -> None:
+        batch: list[Parsed] = []
         for item in items():
             if isinstance(item, Parsed) and isinstance(item.record, Relationship):
                 batch.append(item)
@@ -315,7 +326,7 @@ class _Session:
             writes.setdefault(node.type, []).append(row)
         if not self.dry_run:
             for label, rows in writes.items():
-                self.graph.upsert_nodes(label, rows, self.loader.batch_size)
+                self.writes.submit(self.graph.upsert_nodes, label, rows, self.loader.batch_size)
 
     # --- relationships -----------------------------------------------------------------------------------
 
@@ -412,8 +423,8 @@ class _Session:
             props = rel.properties()
             props.update(self._provenance(rel, item.location, existing))
             rows.append({"from": rel.source_id, "to": rel.target_id, "props": props})
-        if not self.dry_run:
-            self.graph.upsert_relationships(rel_type, rows, self.loader.batch_size)
+        if not self.dry_run and rows:
+            self.writes.submit(self.graph.upsert_relationships, rel_type, rows, self.loader.batch_size)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -273,21 +273,27 @@ def national_platform_copies(context: AnalysisContext, rule: Rule) -> list[Findi
     by_key: dict[tuple[str, str | None], list[Candidate]] = defaultdict(list)
     for system in national:
         by_key[_counterpart_key(system)].append(system)
+    peers_by_key: dict[tuple[str, str | None], list[Candidate]] = defaultdict(list)
+    for system in local:
+        peers_by_key[(system.type, system.kind)].append(system)
     pairs: list[tuple[Candidate, Candidate, float]] = []
     for key, members in by_key.items():
-        peers = [system for system in local if (system.type, system.kind) == key]
-        if not peers:
-            continue
-        group = {system.id: jobs[system.id] for system in [*members, *peers]}
-        national_ids = {member.id for member in members}
-        by_id = {system.id: system for system in [*members, *peers]}
-        for id_a, id_b in candidate_pairs(group):
-            if (id_a in national_ids) == (id_b in national_ids):
-                continue
-            copy, original = (by_id[id_b], by_id[id_a]) if id_a in national_ids else (by_id[id_a], by_id[id_b])
-            similarity = name_similarity(jobs[copy.id], jobs[original.id])
-            if similarity >= NATIONAL_COPY_THRESHOLD:
-                pairs.append((copy, original, similarity))
+        # Only local–national pairs matter: look each local system up in an index of the few national jobs'
+        # tokens (never pairs of local systems, which a nation holds tens of thousands of).
+        by_token: dict[str, list[Candidate]] = defaultdict(list)
+        for member in members:
+            for token in set(jobs[member.id].split()):
+                by_token[token].append(member)
+        for copy in peers_by_key.get(key, ()):
+            compared: set[str] = set()
+            for token in set(jobs[copy.id].split()):
+                for original in by_token.get(token, ()):
+                    if original.id in compared:
+                        continue
+                    compared.add(original.id)
+                    similarity = name_similarity(jobs[copy.id], jobs[original.id])
+                    if similarity >= NATIONAL_COPY_THRESHOLD:
+                        pairs.append((copy, original, similarity))
     linked = queries.links(context.graph, sorted({copy.id for copy, _, _ in pairs}))
     findings = []
     for copy, original, similarity in pairs:
