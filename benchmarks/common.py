@@ -27,8 +27,11 @@ class Measurement:
 
 
 def stores() -> list[str]:
-    """Both stores when a Neo4j is configured (make bench starts one), else the embedded one alone."""
-    return ["embedded", "neo4j"] if os.environ.get("NEO4J_URI") else ["embedded"]
+    """Both stores when a Neo4j is configured (make bench starts one), else the embedded one alone;
+    `BENCH_STORES=neo4j` (comma-separated) narrows it."""
+    available = ["embedded", "neo4j"] if os.environ.get("NEO4J_URI") else ["embedded"]
+    wanted = [name.strip() for name in os.environ.get("BENCH_STORES", "").split(",") if name.strip()]
+    return [name for name in available if name in wanted] if wanted else available
 
 
 def store_env(store: str, data_dir: Path) -> dict[str, str]:

@@ -13,7 +13,7 @@ from graph_model import DEFAULT_PILLARS, PillarTaxonomy, Record, RecordError, pa
 HEAD_BYTES = 65536
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a record came from: file, and line (text formats) or row (spreadsheets), and sheet if any."""
 

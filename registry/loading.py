@@ -11,6 +11,7 @@ it. A dry run does every check and reports what would change, writing nothing.
 from __future__ import annotations
 
 import getpass
+import sys
 import hashlib
 import json
 import uuid
@@ -25,6 +26,7 @@ from graph_model import DEFAULT_PILLARS, RULES, Node, PillarTaxonomy, Relationsh
 from graph_model.nodes import stored_content
 from importers import ImportContext, ImportItem, Location, Parsed, Reject, importer_for
 from registry.graph import RegistryGraph
+from registry.import_memory import ClaimedEnds, SeenRecords, digest_bits
 from registry.pipelined import PipelinedWrites
 
 NODES = "nodes"
@@ -199,11 +201,11 @@ class _Session:
         self.report = report
         # What this import has seen, to spot a record given twice with different content: the location of the
         # first and a digest of its content (not the content itself, so memory per record stays small).
-        self.node_seen: dict[str, tuple[Location, int]] = {}
+        self.node_seen = SeenRecords()
         self.node_rejected: dict[str, Location] = {}
-        self.rel_seen: dict[tuple[str, str, str], tuple[Location, int]] = {}
+        self.rel_seen = SeenRecords()
         # (rel type, end id, incoming?) -> the other ends this import has linked, for cardinality.
-        self.claimed: dict[tuple[str, str, bool], set[str]] = {}
+        self.claimed = ClaimedEnds()
         # Types of the nodes this import accepted: a dry run writes none, yet its relationships may name them.
         self.accepted_types: dict[str, str] = {}
         self.dry_run = loader.dry_run
@@ -287,15 +289,16 @@ class _Session:
             node = item.record
             assert isinstance(node, Node)
             digest = _digest(node.content())
-            if node.id in self.node_seen:
-                first, first_digest = self.node_seen[node.id]
-                if first_digest != digest:
+            seen = self.node_seen.get(node.id)
+            if seen is not None:
+                first, first_digest = seen
+                if first_digest != digest_bits(digest):
                     self._reject(Reject(item.location, "id", f"id {node.id!r} is defined differently at {first}",
                                         node.type, node.id))
                 else:
                     self._count(NODES, "unchanged")
                 continue
-            self.node_seen[node.id] = (item.location, digest)
+            self.node_seen.add(sys.intern(node.id), item.location, digest)
             fresh.append(item)
         self._advance(len(batch))
         stored = self.graph.fetch_nodes([item.record.id for item in fresh])  # type: ignore[union-attr]
@@ -305,7 +308,7 @@ class _Session:
             assert isinstance(node, Node)
             existing = stored.get(node.id)
             if existing is not None and existing.type != node.type:
-                self.node_seen.pop(node.id)
+                self.node_seen.discard(node.id)
                 self.node_rejected[node.id] = item.location
                 self._reject(Reject(item.location, "id",
                                     f"id {node.id!r} already belongs to an entity of type {existing.type}",
@@ -351,14 +354,14 @@ class _Session:
             earlier = self.rel_seen.get(rel.key) or in_batch.get(rel.key)
             if earlier is not None:
                 first, first_digest = earlier
-                if first_digest != digest:
+                if first_digest != digest_bits(digest):
                     self._reject(Reject(item.location, "to",
                                         f"this {rel.rel_type} relationship is defined differently at {first}",
                                         rel.rel_type, f"{rel.source_id}->{rel.target_id}"))
                 else:
                     self._count(RELATIONSHIPS, "unchanged")
                 continue
-            in_batch[rel.key] = (item.location, digest)
+            in_batch[rel.key] = (item.location, digest_bits(digest))
             checked.append((item, rel))
         by_type: dict[str, list[tuple[Parsed, Relationship]]] = {}
         for item, rel in checked:
@@ -396,7 +399,7 @@ class _Session:
             violation = None
             for incoming, limit in limits:
                 end, other = (rel.target_id, rel.source_id) if incoming else (rel.source_id, rel.target_id)
-                others = linked.setdefault((end, incoming), set()) | self.claimed.get((rel_type, end, incoming), set())
+                others = linked.setdefault((end, incoming), set()) | self.claimed.others(rel_type, end, incoming)
                 if other not in others and len(others) >= limit:
                     names = ", ".join(repr(name) for name in sorted(others))
                     violation = ("to", f"{end!r} already has {rel_type} {'from' if incoming else 'to'} {names}; "
@@ -409,8 +412,8 @@ class _Session:
                 continue
             for incoming, _ in limits:
                 end, other = (rel.target_id, rel.source_id) if incoming else (rel.source_id, rel.target_id)
-                self.claimed.setdefault((rel_type, end, incoming), set()).add(other)
-            self.rel_seen[rel.key] = (item.location, _digest(rel.content()))
+                self.claimed.claim(rel_type, end, incoming, other)
+            self.rel_seen.add(_interned_key(rel), item.location, _digest(rel.content()))
             existing = stored.get(key)
             before = stored_content(existing) if existing is not None else None
             if existing is not None and before == rel.content():
@@ -425,6 +428,12 @@ class _Session:
             rows.append({"from": rel.source_id, "to": rel.target_id, "props": props})
         if not self.dry_run and rows:
             self.writes.submit(self.graph.upsert_relationships, rel_type, rows, self.loader.batch_size)
+
+
+def _interned_key(rel: Relationship) -> tuple[str, str, str]:
+    """The relationship's key with its ids interned: an import remembers millions of keys, and each id string is
+    then kept once however many relationships name it."""
+    return (sys.intern(rel.source_id), rel.rel_type, sys.intern(rel.target_id))
 
 
 def _iso(value: datetime | None) -> str | None:
