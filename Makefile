@@ -14,12 +14,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the registry with its pinned dependencies
 
-demo: install  ## load the national sample and Lào Cai's XLSX inventory into the embedded store; print statistics and findings
+demo: install  ## load the national sample and Lào Cai's XLSX inventory into the embedded store; print statistics and findings; build the published sites
 	$(BIN)/registry db start
 	$(BIN)/registry import data/sample
 	$(BIN)/registry import data/province
 	$(BIN)/registry stats
 	$(BIN)/registry analyze
+	$(BIN)/registry docs build --all
+	@echo "Published sites: run '$(BIN)/registry serve' and open http://127.0.0.1:8000/site/ (or open site/index.html)"
 
 test: install  ## start a real Neo4j, run the whole suite on both stores, stop Neo4j
 	tools/with-neo4j $(BIN)/python -m pytest

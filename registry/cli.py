@@ -20,6 +20,7 @@ from graph_model import DEFAULT_PILLARS, NODE_TYPES, RULES, PillarTaxonomy, meta
 from importers import UnknownFormatError, expand_paths, importer_for
 from registry.graph import RegistryGraph
 from registry.settings import Neo4jSettings, RegistrySettings
+from registry.site.cli import docs_app
 from registry.store import GraphStore, StoreError, open_store
 
 app = typer.Typer(help="OneGov Architecture Registry — Một hệ thống · Một dữ liệu · Một dịch vụ.",
@@ -28,6 +29,7 @@ db_app = typer.Typer(help="Start, stop and inspect the embedded database.", no_a
 app.add_typer(db_app, name="db")
 token_app = typer.Typer(help="Create API tokens for the GraphQL API.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+app.add_typer(docs_app, name="docs")
 
 # Wide enough for reject tables when output goes to a file or CI log rather than a terminal.
 out = Console(width=None if sys.stdout.isatty() else 160)

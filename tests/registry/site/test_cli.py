@@ -1,0 +1,42 @@
+"""`registry docs build` as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from registry.store.falkordb_server import FalkorDBServer
+from tests.conftest import REPO
+
+REGISTRY = shutil.which("registry", path=str(Path(sys.executable).parent)) or "registry"
+
+
+@pytest.fixture
+def run(tmp_path):  # type: ignore[no-untyped-def]
+    env = {**os.environ, "REGISTRY_STORE": "embedded", "REGISTRY_DATA_DIR": str(tmp_path / "data"),
+           "REGISTRY_SITE_DIR": str(tmp_path / "site")}
+
+    def run_registry(*args: str, code: int = 0) -> subprocess.CompletedProcess:
+        result = subprocess.run([REGISTRY, *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+        assert result.returncode == code, result.stdout + result.stderr
+        return result
+
+    yield run_registry
+    FalkorDBServer(tmp_path / "data").stop()
+
+
+def test_docs_build_builds_a_province_site_and_skips_it_when_nothing_changed(run, tmp_path):
+    run("import", str(REPO / "data" / "sample"), str(REPO / "data" / "province"))
+    first = run("docs", "build", "--scope", "agency:tinh-15", "--lang", "vi", "--work", str(tmp_path / "gen"))
+    assert "vi/agency:tinh-15:" in first.stdout and "built in" in first.stdout
+    assert (tmp_path / "site" / "scopes" / "tinh-15" / "index.html").exists()  # REGISTRY_SITE_DIR
+    second = run("docs", "build", "--scope", "tinh-15", "--lang", "vi", "--work", str(tmp_path / "gen"))
+    assert "unchanged, skipped" in second.stdout
+    wrong = run("docs", "build", "--scope", "agency:tinh-15.xa-bat-xat", "--work", str(tmp_path / "gen"), code=2)
+    assert "agency:tinh-15" in wrong.stderr
+    assert "vi or en" in run("docs", "build", "--lang", "fr", code=2).stderr
