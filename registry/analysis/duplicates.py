@@ -122,6 +122,10 @@ def _score(norm: Normaliser, a: Candidate, b: Candidate, jobs: dict[str, str],
            targets: dict[str, set[str]], same_job: bool = False) -> Scored | None:
     """The pair's score, or None when its names do not say the same job. `same_job`: the kind already says it
     (one per jurisdiction), so the names only add evidence and the text part counts in full."""
+    shared = targets.get(a.id, set()) & targets.get(b.id, set())
+    overlap = _jaccard(targets.get(a.id, set()), targets.get(b.id, set()))
+    if not same_job and _cannot_pass(jobs[a.id], jobs[b.id], bool(a.description and b.description), overlap):
+        return None
     name = name_similarity(jobs[a.id], jobs[b.id])
     text = name
     evidence = [f"same kind: {a.kind}",
@@ -130,8 +134,6 @@ def _score(norm: Normaliser, a: Candidate, b: Candidate, jobs: dict[str, str],
         described = name_similarity(norm.job(a.description), norm.job(b.description))
         text = 0.7 * name + 0.3 * described
         evidence.append(f"descriptions {described:.0%} alike")
-    shared = targets.get(a.id, set()) & targets.get(b.id, set())
-    overlap = _jaccard(targets.get(a.id, set()), targets.get(b.id, set()))
     if shared:
         evidence.append(f"share {len(shared)} dataset(s)/service(s): {', '.join(sorted(shared)[:5])}"
                         + (" …" if len(shared) > 5 else ""))
@@ -149,6 +151,19 @@ def _score(norm: Normaliser, a: Candidate, b: Candidate, jobs: dict[str, str],
         owner_score = 0.0
     score = 0.6 * text + 0.3 * (overlap or 0.0) + 0.1 * owner_score
     return Scored(a, b, round(score, 3), evidence)
+
+
+def _cannot_pass(job_a: str, job_b: str, described: bool, overlap: float | None) -> bool:
+    """A cheap, exact early rejection: the lowest name similarity that could still pass `_score`'s test (with a
+    perfect description match where both have one), and one rapidfuzz ratio with that as its cutoff — most of a
+    nation's candidate pairs fail it, and the second ratio and the descriptions are never computed for them.
+    The name similarity is the mean of two ratios, so it reaches `floor` only if each reaches 2·floor − 1."""
+    needed = NAME_WITH_OVERLAP if (overlap or 0) >= OVERLAP_THRESHOLD else NAME_THRESHOLD
+    floor = (needed - 0.3) / 0.7 if described else needed
+    cutoff = (2 * floor - 1) * 100
+    if cutoff <= 0 or not job_a or not job_b:
+        return not job_a or not job_b
+    return fuzz.token_sort_ratio(job_a, job_b, score_cutoff=cutoff) == 0
 
 
 def _ref(system: Candidate, role: str) -> EntityRef:
