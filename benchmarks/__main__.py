@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import api_latency, duplicates_quality, findings_latency, import_spreadsheets
+from benchmarks import (
+    api_latency,
+    duplicates_quality,
+    findings_latency,
+    import_spreadsheets,
+    import_throughput,
+    report,
+)
 
 BENCHMARKS = {"import-spreadsheets": import_spreadsheets.main, "duplicates-quality": duplicates_quality.main,
-              "findings-latency": findings_latency.main, "api-latency": api_latency.main}
+              "import-throughput": import_throughput.main, "findings-latency": findings_latency.main,
+              "api-latency": api_latency.main}
 
 
 def main(names: list[str]) -> int:
@@ -16,6 +24,7 @@ def main(names: list[str]) -> int:
             print(f"unknown benchmark {name!r}; known: {', '.join(BENCHMARKS)}", file=sys.stderr)
             return 2
         BENCHMARKS[name]()
+    print(f"\nwrote {report.write().relative_to(report.REPO)}")
     return 0
 
 

@@ -64,9 +64,20 @@ def stop(store: str, data_dir: Path) -> None:
                        stdout=subprocess.DEVNULL)
 
 
+def _memory_gib() -> float | None:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            kib = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal:"))
+    except (OSError, StopIteration, ValueError):
+        return None
+    return round(kib / 1024 / 1024, 1)
+
+
 def machine() -> dict[str, object]:
     return {
         "cpus": os.cpu_count(),
+        "memory_gib": _memory_gib(),
+        "load_average": [round(load, 2) for load in os.getloadavg()],
         "platform": platform.platform(),
         "python": platform.python_version(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
