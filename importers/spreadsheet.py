@@ -76,11 +76,13 @@ class CsvImporter:
         with handle:
             sample = handle.read(65536)
             handle.seek(0)
+            # Only the delimiter is guessed; quoting is RFC 4180's, as spreadsheets write it (the sniffer's own
+            # guess of `doublequote` is wrong for a cell like "Mô tả ""trích dẫn"" dài" and shifts the row).
             try:
-                dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+                delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
             except csv.Error:
-                dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
-            reader = csv.reader(handle, dialect)
+                delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+            reader = csv.reader(handle, csv.excel, delimiter=delimiter)
             first = next(reader, None)
             if first is None:
                 return

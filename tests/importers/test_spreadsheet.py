@@ -103,6 +103,21 @@ def test_a_formula_typed_into_a_csv_is_refused(tmp_path):
     assert keys(parsed) == ["system:y"]
 
 
+@pytest.mark.parametrize("description", ['"Đề án 06" là đề án', 'Theo "Đề án 06"', 'a "b" c, d', 'say "hi"'])
+def test_quotes_doubled_inside_a_csv_cell_are_read_as_written(tmp_path, description):
+    """Spreadsheets double a quote inside a quoted cell (RFC 4180); Python's sniffer guesses otherwise for some
+    of these, which shifted the row."""
+    import csv
+
+    path = tmp_path / "systems.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["id", "name", "description"], ["system:x", "Hệ thống, X", description],
+                                      ["system:y", "Hệ thống Y", "y"]])
+    parsed, rejects = read(path)
+    assert rejects == []
+    assert [item.record.description for item in parsed] == [description, "y"]
+
+
 def test_the_owner_option_owns_what_the_file_gives_no_owner(tmp_path):
     parsed, _ = read(FIXTURES / "he-thong.csv", owner="agency:tinh-15")
     assert "agency:tinh-15 OWNS system:csv.a" in keys(parsed)
