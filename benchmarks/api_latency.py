@@ -17,7 +17,6 @@ import os
 import random
 import socket
 import subprocess
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -26,7 +25,15 @@ from typing import Any
 
 import httpx
 
-from benchmarks.common import REGISTRY, machine, reset, run_registry, save, stop, store_env, stores
+from benchmarks.common import (
+    REGISTRY,
+    machine,
+    on_each_store,
+    reset,
+    run_registry,
+    save,
+    store_env,
+)
 
 CONCURRENCY = int(os.environ.get("BENCH_CLIENTS", "8"))
 DURATION = float(os.environ.get("BENCH_SECONDS", "15"))
@@ -152,18 +159,7 @@ def measure(store: str, folder: Path, data_dir: Path) -> dict[str, Any]:
 
 
 def main() -> None:
-    results = []
-    with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
-        folder = Path(tmp) / "province"
-        subprocess.run([REGISTRY, "generate", "--scale", "province", "--seed", "1", "--out", str(folder)],
-                       check=True, stdout=subprocess.DEVNULL)
-        for store in stores():
-            data_dir = Path(tmp) / f"data-{store}"
-            try:
-                results.append(measure(store, folder, data_dir))
-            finally:
-                reset(store, data_dir)
-                stop(store, data_dir)
+    results = on_each_store("bench-api-", "province", measure)
     path = save("api-latency", {"benchmark": "api-latency", "machine": machine(), "target_p95_ms": TARGET_P95_MS,
                                 "results": results})
     print(f"\nAPI under {CONCURRENCY} concurrent clients, {DURATION:.0f} s per scenario, province-scale data")

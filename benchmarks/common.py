@@ -8,10 +8,13 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
@@ -89,3 +92,29 @@ def save(name: str, result: dict[str, object]) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def generate_synthetic(scale: str, folder: Path, seed: int = 1) -> None:
+    """`registry generate` into `folder` (the synthetic registry the scale benchmarks run on)."""
+    subprocess.run([REGISTRY, "generate", "--scale", scale, "--seed", str(seed), "--out", str(folder)],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+Result = TypeVar("Result")
+
+
+def on_each_store(prefix: str, scale: str, measure: Callable[[str, Path, Path], Result]) -> list[Result]:
+    """Generate the synthetic registry once, then `measure(store, folder, data_dir)` on each store, each store
+    emptied (and the embedded server stopped) afterwards."""
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        folder = Path(tmp) / scale
+        generate_synthetic(scale, folder)
+        for store in stores():
+            data_dir = Path(tmp) / f"data-{store}"
+            try:
+                results.append(measure(store, folder, data_dir))
+            finally:
+                reset(store, data_dir)
+                stop(store, data_dir)
+    return results

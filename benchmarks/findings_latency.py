@@ -13,13 +13,21 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import REGISTRY, machine, reset, run_registry, save, stop, store_env, stores
+from benchmarks.common import (
+    generate_synthetic,
+    machine,
+    reset,
+    run_registry,
+    save,
+    stop,
+    store_env,
+    stores,
+)
 
 SEED = 1
 TARGET_RULE_SECONDS = 2.0  # every missing-connection rule within 2 s at nation scale (the performance issue)
@@ -32,8 +40,7 @@ def scales() -> list[str]:
 
 def generate(scale: str, folder: Path) -> dict[str, Any]:
     started = time.perf_counter()
-    subprocess.run([REGISTRY, "generate", "--scale", scale, "--seed", str(SEED), "--out", str(folder)],
-                   check=True, stdout=subprocess.DEVNULL)
+    generate_synthetic(scale, folder, SEED)
     return {"seconds": round(time.perf_counter() - started, 1),
             "bytes": sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())}
 

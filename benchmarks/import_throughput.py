@@ -11,13 +11,18 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import REGISTRY, machine, reset, run_registry, save, stop, store_env, stores
+from benchmarks.common import (
+    machine,
+    on_each_store,
+    reset,
+    run_registry,
+    save,
+    store_env,
+)
 
 NAIVE_SECONDS = float(os.environ.get("BENCH_NAIVE_SECONDS", "60"))
 TARGET_RATIO = 10.0
@@ -84,18 +89,7 @@ def measure(store: str, folder: Path, data_dir: Path) -> dict[str, Any]:
 
 
 def main() -> None:
-    results = []
-    with tempfile.TemporaryDirectory(prefix="bench-throughput-") as tmp:
-        folder = Path(tmp) / "province"
-        subprocess.run([REGISTRY, "generate", "--scale", "province", "--seed", "1", "--out", str(folder)],
-                       check=True, stdout=subprocess.DEVNULL)
-        for store in stores():
-            data_dir = Path(tmp) / f"data-{store}"
-            try:
-                results.append(measure(store, folder, data_dir))
-            finally:
-                reset(store, data_dir)
-                stop(store, data_dir)
+    results = on_each_store("bench-throughput-", "province", measure)
     path = save("import-throughput", {"benchmark": "import-throughput", "machine": machine(),
                                       "targets": {"ratio": TARGET_RATIO, "records_per_s": TARGET_RECORDS_PER_S},
                                       "results": results})
