@@ -1,8 +1,9 @@
 """The governance findings and compliance scores over GraphQL.
 
-`findings` runs the rules of `registry/rules/` (registry.analysis) on a worker thread, once per request and set of
-rules; the grouped fields (`duplicateSystems`, `dataCopies`, `missingConnections`, `orphans`) are the same findings
-restricted to a fixed group of rules (`GROUPS`, documented in docs/graphql.md).
+`findings` runs the asked rules of `registry/rules/` (registry.analysis) on worker threads, each at most once per
+request; the grouped fields (`duplicateSystems`, `dataCopies`, `missingConnections`, `orphans`) are the same
+findings restricted to a fixed group of rules (documented in docs/graphql.md). A request for one rule runs that
+rule only.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import anyio.to_thread
 import strawberry
 
 from registry.analysis import Finding as FoundFinding
-from registry.analysis import Rule, analyze, load_rules
+from registry.analysis import Rule, load_rules
 from registry.analysis.compliance import ComplianceScore as Score
 from registry.analysis.compliance import UnknownAgency, compliance_score, owned_entities, sub_agencies
+from registry.analysis.context import AnalysisContext
+from registry.analysis.runner import run_rule
 from registry.api.errors import UserError
 from registry.api.types import Entity, to_object
 from registry.graph import RegistryGraph
@@ -99,14 +102,20 @@ def _rules(info: strawberry.Info) -> list[Rule]:
     return cached
 
 
-async def _all_findings(info: strawberry.Info) -> list[FoundFinding]:
-    """Every finding of every rule, computed once per request (the grouped fields share it)."""
-    task = getattr(info.context, "_registry_findings", None)
-    if task is None:  # the sibling root fields resolve concurrently: they all await this one task
-        rules = _rules(info)
-        task = asyncio.ensure_future(anyio.to_thread.run_sync(partial(analyze, _graph(info), rules=rules)))
-        info.context._registry_findings = task
-    return await task
+async def _findings_of(info: strawberry.Info, rule_ids: set[str]) -> list[FoundFinding]:
+    """The findings of the asked rules only, most severe first. Each rule runs at most once per request, on a
+    worker thread, and the rules of one request share one analysis context (its reads of systems, agencies and
+    places), so sibling fields asking for the same rule await the same task."""
+    tasks: dict[str, asyncio.Future[list[FoundFinding]]] = info.context.__dict__.setdefault("_registry_rule_tasks", {})
+    if "_registry_analysis" not in info.context.__dict__:
+        info.context._registry_analysis = AnalysisContext(_graph(info))
+    context: AnalysisContext = info.context._registry_analysis
+    by_id = {rule.id: rule for rule in _rules(info)}
+    for rule_id in sorted(rule_ids):
+        if rule_id not in tasks:
+            tasks[rule_id] = asyncio.ensure_future(anyio.to_thread.run_sync(partial(run_rule, context, by_id[rule_id])))
+    found = [finding for rule_id in sorted(rule_ids) for finding in await tasks[rule_id]]
+    return sorted(found, key=FoundFinding.sort_key)
 
 
 def _choose(rules: list[Rule], asked: list[str] | None, allowed: tuple[str, ...] | None = None) -> set[str]:
@@ -136,7 +145,7 @@ async def _agency_scope(info: strawberry.Info, agency: str) -> set[str]:
 
 async def select(info: strawberry.Info, rule_ids: set[str], severity: FindingSeverity | None = None,
                  principle: str | None = None, agency: str | None = None) -> list[Finding]:
-    found = [finding for finding in await _all_findings(info) if finding.rule in rule_ids]
+    found = await _findings_of(info, rule_ids)
     if severity is not None:
         found = [finding for finding in found if str(finding.severity) == severity.value]
     if principle is not None:
@@ -217,7 +226,7 @@ def to_score(found: Score) -> ComplianceScore:
 
 
 async def resolve_compliance_score(info: strawberry.Info, agency: strawberry.ID) -> ComplianceScore:
-    findings = await _all_findings(info)
+    findings = await _findings_of(info, {rule.id for rule in _rules(info)})  # a score weighs every rule
     try:
         found = await anyio.to_thread.run_sync(
             partial(compliance_score, _graph(info), str(agency), rules=_rules(info), findings=findings))

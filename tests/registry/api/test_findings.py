@@ -118,6 +118,17 @@ def test_the_findings_are_computed_once_per_request(gaps):
     assert len(gaps.store.reads) - before == once
 
 
+def test_asking_for_one_rule_runs_that_rule_only(gaps):
+    before = len(gaps.store.reads)
+    gaps.data('{ missingConnections(rule: "provincial-portal-still-open") { rule } }')
+    one = gaps.store.reads[before:]
+    assert len(one) <= 3, one  # the rule's query, then names and owners of what it found
+    before = len(gaps.store.reads)
+    gaps.data('{ findings(rule: ["provincial-portal-still-open", "dataset-master"]) { rule } }')
+    assert len(gaps.store.reads) - before <= 6
+    assert not any("MATCH (n:Entity) WHERE n:System OR n:Platform" in query for query in one)  # no duplicates run
+
+
 def test_compliance_score_of_a_province_of_the_sample(sample_api):
     score = sample_api.data("""{ complianceScore(agency: "agency:tinh-15") {
       agency agencyName agencies entities checks met score
