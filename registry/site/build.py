@@ -12,6 +12,7 @@ server keeps serving the previous version of a site while its next one builds.
 from __future__ import annotations
 
 import filecmp
+import gc
 import hashlib
 import json
 import logging
@@ -19,9 +20,10 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -32,16 +34,19 @@ from registry.site.collect import SiteData
 from registry.site.config import HOOKS, dump, guides_nav, site_config, site_nav
 from registry.site.i18n import Lang
 from registry.site.links import SHARED_ASSETS
-from registry.site.pages import Page, SiteContext, list_types, scope_pages
+from registry.site.pages import Page, SiteContext, SiteIndex, list_types, scope_pages
 from registry.site.scopes import NATIONAL, Scope, ScopeMap
 
 FORMAT_VERSION = "1"
 STATE_FILE = ".registry-site.json"
 ASSETS = Path(__file__).resolve().parent / "assets"
+FASTPAGES = Path(__file__).resolve().parent / "fastpages.py"  # writes most pages: part of every site's digest
 SHARED_FILES = (site_config_module.MERMAID_JS, "mermaid.LICENSE", site_config_module.SITE_CSS)
 # Parts of the tree that belong to other sites, which publishing a site must leave alone.
 STAGING = ".staging"
-_NESTED = {("vi", True): ("en/", "scopes/", f"{SHARED_ASSETS}/", STATE_FILE, f"{STAGING}/"), ("en", True): ("scopes/",)}
+TRASH = ".registry-old"  # previous versions of rebuilt sites, deleted in the background by the next build
+_NESTED = {("vi", True): ("en/", "scopes/", f"{SHARED_ASSETS}/", STATE_FILE, f"{STAGING}/", f"{TRASH}/"),
+           ("en", True): ("scopes/",)}
 # Theme files a site never loads: source maps, and the search languages and segmenters it does not use.
 _UNUSED_THEME_FILES = ("assets/javascripts/lunr/wordcut.js", "assets/javascripts/lunr/tinyseg.js")
 
@@ -94,6 +99,7 @@ class SiteResult:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     url: str = ""
+    digest: str = ""
 
 
 def site_folder(work: Path, scope: Scope, lang: Lang) -> Path:
@@ -131,8 +137,10 @@ def _versions() -> str:
 
 
 def generate(data: SiteData, scopes: ScopeMap, scope: Scope, lang: Lang, work: Path,
-             guides: Guides | None = None) -> GeneratedSite:
-    """Write one site's markdown and `mkdocs.yml` under `work`; return its digest."""
+             guides: Guides | None = None, direct: bool = True, unless: str | None = None) -> GeneratedSite:
+    """Write one site's markdown and `mkdocs.yml` under `work`; return its digest. With `direct`, the entity pages
+    are written straight to HTML (`fastpages`) rather than by MkDocs. When the digest equals `unless` (the last
+    build's), nothing is written: an unchanged site costs no file access."""
     folder = site_folder(work, scope, lang)
     docs = folder / "docs"
     pages: list[Page] = scope_pages(data, scopes, scope, lang)
@@ -142,21 +150,24 @@ def generate(data: SiteData, scopes: ScopeMap, scope: Scope, lang: Lang, work: P
         for path in guides.files():
             files[f"guide/{path.relative_to(guides.docs_dir).as_posix()}"] = path.read_bytes()
         guide_nav = guides_nav(guides.config_file)
-    for relative, content in files.items():
-        _write_if_changed(docs / relative, content)
-    _remove_stale(docs, set(files))
     site = SiteContext(data, scopes, scope, lang)
     nav = site_nav(scope, lang, [(pillar.id, pillar.name if lang == "vi" else pillar.name_en) for pillar in data.pillars],
                    list_types(site), [(rule.id, rule.title if lang == "vi" else rule.title_en) for rule in data.rules],
                    guide_nav)
-    config_text = dump(site_config(scope, lang, site_name(data, scope, lang), nav))
-    _write_if_changed(folder / "mkdocs.yml", config_text.encode("utf-8"))
+    config_text = dump(site_config(scope, lang, site_name(data, scope, lang), nav, direct=direct))
     digest = hashlib.sha256()
-    for part in (FORMAT_VERSION, _versions(), HOOKS.read_text(encoding="utf-8"), config_text):
+    for part in (FORMAT_VERSION, _versions(), HOOKS.read_text(encoding="utf-8"), FASTPAGES.read_text(encoding="utf-8"),
+                 config_text):
         digest.update(part.encode("utf-8") + b"\0")
     for relative in sorted(files):
         digest.update(relative.encode("utf-8") + b"\0" + files[relative] + b"\0")
-    return GeneratedSite(scope, lang, folder, digest.hexdigest(), sum(1 for name in files if name.endswith(".md")))
+    generated = GeneratedSite(scope, lang, folder, digest.hexdigest(), sum(1 for name in files if name.endswith(".md")))
+    if generated.digest != unless:
+        for relative, content in files.items():
+            _write_if_changed(docs / relative, content)
+        _remove_stale(docs, set(files))
+        _write_if_changed(folder / "mkdocs.yml", config_text.encode("utf-8"))
+    return generated
 
 
 def run_mkdocs(config_file: str, site_dir: str) -> tuple[float, list[str]]:
@@ -218,14 +229,22 @@ def publish(staging: Path, target: Path, nested: Sequence[str] = ()) -> None:
             continue
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, destination)
-    for path in sorted(target.rglob("*"), reverse=True):
-        relative = path.relative_to(target).as_posix()
-        if any(relative == item.rstrip("/") or relative.startswith(item) for item in nested):
-            continue
-        if path.is_file() and relative not in copied:
-            path.unlink()
-        elif path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
-            path.rmdir()
+    # Stale files: walk this site's own folders only, never into the nested sites (a nation's national site holds
+    # a million files of other sites below it).
+    skipped = {item.rstrip("/") for item in nested}
+    folders: list[Path] = []
+    for folder, dirnames, filenames in os.walk(target):
+        base = Path(folder)
+        prefix = base.relative_to(target).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
+        dirnames[:] = [name for name in dirnames if prefix + name not in skipped and not (base / name).is_symlink()]
+        folders.extend(base / name for name in dirnames)
+        for name in filenames:
+            if prefix + name not in skipped and prefix + name not in copied:
+                (base / name).unlink()
+    for folder in sorted(folders, reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def publish_assets(out: Path) -> None:
@@ -234,19 +253,25 @@ def publish_assets(out: Path) -> None:
         _write_if_changed(out / SHARED_ASSETS / name, (ASSETS / name).read_bytes())
 
 
-def swap(staging: Path, target: Path) -> None:
+def swap(staging: Path, target: Path, trash: Path | None = None) -> None:
     """Put a freshly built site in place of the old one by renaming folders (both on one file system): instant,
-    whatever the size, and a reader sees the old site or the new one, never half of each."""
+    whatever the size, and a reader sees the old site or the new one, never half of each. The old one is deleted,
+    or moved into `trash` for a later, background deletion (deleting 15,000 files takes 10 s on a slow disk)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    old = staging.with_name(staging.name + ".old")
+    if trash is not None:
+        trash.mkdir(parents=True, exist_ok=True)
+        old = Path(tempfile.mkdtemp(prefix="old-", dir=trash)) / "site"
+    else:
+        old = staging.with_name(staging.name + ".old")
     if target.exists():
         target.rename(old)
     staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    if trash is None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _build_and_publish(config_file: str, target: str, lang: Lang, nested: tuple[str, ...],
-                       staging_root: str) -> tuple[float, list[str]]:
+                       staging_root: str, trash: str | None = None) -> tuple[float, list[str]]:
     """Build into a staging folder inside the tree, then swap it in (a site with no other site inside it) or
     synchronise it file by file (the national sites, which hold the others)."""
     Path(staging_root).mkdir(parents=True, exist_ok=True)
@@ -258,7 +283,7 @@ def _build_and_publish(config_file: str, target: str, lang: Lang, nested: tuple[
         if nested:
             publish(staging, Path(target), nested)
         else:
-            swap(staging, Path(target))
+            swap(staging, Path(target), Path(trash) if trash else None)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return seconds, warnings
@@ -278,13 +303,63 @@ def _save_state(out: Path, sites: dict[str, dict]) -> None:
                                   encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class _Build:
+    """What the sites of one `build_sites` share; forked workers inherit it rather than receive a copy."""
+
+    data: SiteData
+    scopes: ScopeMap
+    out: Path
+    work: Path
+    guides: Guides | None
+    force: bool
+    previous: dict[str, str]  # site key → digest of its last build
+    direct: bool
+
+
+_BUILD: _Build | None = None
+
+
+def _make_site(scope_key: str, lang: Lang) -> SiteResult:
+    """Generate one site; build and publish it unless its digest is unchanged. Runs in a worker (or in-process)."""
+    build = _BUILD
+    assert build is not None
+    started = time.perf_counter()
+    scope = build.scopes.scope(scope_key)
+    root = scope.site_root(lang)
+    target = build.out / root
+    previous = build.previous.get(f"{lang}/{scope.key}") if (target / "index.html").exists() else None
+    site = generate(build.data, build.scopes, scope, lang, build.work, build.guides, build.direct,
+                    unless=None if build.force else previous)
+    if not build.force and previous == site.digest:
+        return SiteResult(scope.key, lang, site.pages, built=False, url=root, digest=site.digest)
+    _, warnings = _build_and_publish(str(site.config_file), str(target), lang,
+                                     _NESTED.get((lang, scope.is_national), ()), str(build.out / STAGING),
+                                     str(build.out / TRASH))
+    return SiteResult(scope.key, lang, site.pages, built=True, seconds=time.perf_counter() - started,
+                      warnings=warnings, url=root, digest=site.digest)
+
+
+def _empty_trash(trash: Path) -> threading.Thread:
+    """Delete, in the background, the old versions that earlier builds moved aside."""
+    folders = list(trash.iterdir()) if trash.is_dir() else []
+    thread = threading.Thread(target=lambda: [shutil.rmtree(path, ignore_errors=True) for path in folders],
+                              name="registry-site-trash", daemon=True)
+    thread.start()
+    return thread
+
+
 def build_sites(data: SiteData, scope_keys: Iterable[str] | None, langs: Iterable[Lang], out: Path, work: Path,
                 guides: Guides | None = None, force: bool = False, jobs: int | None = None,
-                progress: Callable[[SiteResult], None] | None = None) -> list[SiteResult]:
+                progress: Callable[[SiteResult], None] | None = None, direct: bool = True) -> list[SiteResult]:
     """Generate and build the named scopes (None: every scope) in the given languages into `out`.
 
     Sites whose content digest is unchanged since their last build are skipped unless `force`. With `jobs` > 1
-    the MkDocs builds run in that many processes (default: the number of CPUs)."""
+    (default: the number of CPUs) sites are generated and built in that many forked processes, biggest first; each
+    inherits the registry snapshot instead of receiving a copy (where `fork` is missing, one at a time). The
+    previous version of a rebuilt site is moved into `out/.registry-old/`, which the next build empties in the
+    background. `direct=False` builds every page with MkDocs (the tests compare the two)."""
+    global _BUILD
     scopes = ScopeMap(data.snapshot)
     chosen = list(scopes.scopes.values()) if scope_keys is None else [scopes.resolve(key) for key in scope_keys]
     chosen = list({scope.key: scope for scope in chosen}.values())
@@ -292,50 +367,48 @@ def build_sites(data: SiteData, scope_keys: Iterable[str] | None, langs: Iterabl
     out.mkdir(parents=True, exist_ok=True)
     publish_assets(out)
     state = _load_state(out)
-    generated = [generate(data, scopes, scope, lang, work, guides) for scope in chosen for lang in langs]
-    results: dict[str, SiteResult] = {}
-    todo: list[GeneratedSite] = []
-    for site in generated:
-        target = out / site.scope.site_root(site.lang)
-        unchanged = state.get(site.key, {}).get("digest") == site.digest and (target / "index.html").exists()
-        if unchanged and not force:
-            results[site.key] = SiteResult(site.scope.key, site.lang, site.pages, built=False,
-                                           url=site.scope.site_root(site.lang))
-            if progress:
-                progress(results[site.key])
-        else:
-            todo.append(site)
-    todo.sort(key=lambda site: -site.pages)  # the biggest first, so the pool ends evenly
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    cleaning = _empty_trash(out / TRASH)
+    members = scopes.by_scope()
+    tasks = [(scope.key, lang) for scope in chosen for lang in langs]
+    # The national sites first (their publishing walks the tree), then the biggest: the pool ends evenly.
+    order = sorted(tasks, key=lambda task: (task[0] != NATIONAL, -len(members.get(task[0], ()))))
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
+    fork = jobs > 1 and "fork" in multiprocessing.get_all_start_methods()
+    SiteIndex.of(data, scopes)  # computed once, before the workers fork
+    _BUILD = _Build(data, scopes, out, work, guides, force,
+                    {key: entry.get("digest", "") for key, entry in state.items()}, direct)
+    results: dict[tuple[str, str], SiteResult] = {}
 
-    def finished(site: GeneratedSite, seconds: float, warnings: list[str]) -> None:
-        results[site.key] = SiteResult(site.scope.key, site.lang, site.pages, built=True, seconds=seconds,
-                                       warnings=warnings, url=site.scope.site_root(site.lang))
-        state[site.key] = {"digest": site.digest, "pages": site.pages, "seconds": round(seconds, 2)}
-        _save_state(out, state)
+    def finished(result: SiteResult) -> None:
+        results[(result.scope, result.lang)] = result
+        if result.built:
+            state[f"{result.lang}/{result.scope}"] = {"digest": result.digest, "pages": result.pages,
+                                                      "seconds": round(result.seconds, 2)}
+            _save_state(out, state)
         if progress:
-            progress(results[site.key])
+            progress(result)
 
-    def arguments(site: GeneratedSite) -> tuple[str, str, Lang, tuple[str, ...], str]:
-        nested = _NESTED.get((site.lang, site.scope.is_national), ())
-        return str(site.config_file), str(out / site.scope.site_root(site.lang)), site.lang, nested, str(out / STAGING)
-
-    if jobs == 1:
-        for site in todo:
-            finished(site, *_build_and_publish(*arguments(site)))
-    else:
-        os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(_build_and_publish, *arguments(site)): site for site in todo}
+    try:
+        if not fork:
+            for scope_key, lang in order:
+                finished(_make_site(scope_key, lang))
+        else:
+            os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+            gc.collect()
+            gc.freeze()  # the snapshot's objects stay in pages the workers share, untouched by their collector
             errors = []
-            from concurrent.futures import as_completed
-
-            for future in as_completed(futures):
-                try:
-                    finished(futures[future], *future.result())
-                except SiteBuildError as error:
-                    errors.append(str(error))
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = [pool.submit(_make_site, scope_key, lang) for scope_key, lang in order]
+                for future in as_completed(futures):
+                    try:
+                        finished(future.result())
+                    except SiteBuildError as error:
+                        errors.append(str(error))
             if errors:
                 raise SiteBuildError("\n".join(errors))
-    shutil.rmtree(out / STAGING, ignore_errors=True)
-    return [results[site.key] for site in generated]
+    finally:
+        _BUILD = None
+        gc.unfreeze()
+        shutil.rmtree(out / STAGING, ignore_errors=True)
+        cleaning.join()
+    return [results[task] for task in tasks]

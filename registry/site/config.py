@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from registry.site import i18n
+from registry.site.fastpages import DIRECT_FOLDERS
 from registry.site.i18n import Lang
 from registry.site.links import SHARED_ASSETS, TYPE_FOLDERS, depth
 from registry.site.scopes import Scope
@@ -81,8 +82,10 @@ def site_nav(scope: Scope, lang: Lang, pillars: list[tuple[str, str]], list_type
     return nav
 
 
-def site_config(scope: Scope, lang: Lang, site_name: str, nav: list[Any]) -> dict[str, Any]:
-    """The whole MkDocs configuration of one site; paths are relative to the folder the config is written to."""
+def site_config(scope: Scope, lang: Lang, site_name: str, nav: list[Any], direct: bool = True) -> dict[str, Any]:
+    """The whole MkDocs configuration of one site; paths are relative to the folder the config is written to.
+
+    With `direct`, the hook writes the entity pages straight to HTML (`fastpages`) instead of MkDocs."""
     to_tree_root = "../" * depth(scope.site_root(lang))
     assets = f"{to_tree_root}{SHARED_ASSETS}"
     alternates = [{"name": "Tiếng Việt" if other == "vi" else "English", "lang": other,
@@ -99,7 +102,8 @@ def site_config(scope: Scope, lang: Lang, site_name: str, nav: list[Any]) -> dic
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "extra_css": [f"{assets}/{SITE_CSS}"],
         "extra_javascript": [f"{assets}/{MERMAID_JS}"],
-        "extra": {"alternate": alternates, "generator": False},
+        "extra": {"alternate": alternates, "generator": False,
+                  "registry": {"direct_pages": list(DIRECT_FOLDERS) if direct else []}},
         # Links to the other sites are relative URLs, not files of this one: MkDocs need not report them. Pages
         # left out of the navigation on purpose (every entity page) need no report either.
         "validation": {"links": {"unrecognized_links": "ignore"}, "nav": {"omitted_files": "ignore"}},

@@ -7,6 +7,11 @@ two fields the search worker indexes but never displays: `folded_title`, the tit
 the index's own `config.fields` (the worker indexes the fields listed there), with the boosts of `title` and
 `text`. Results and highlighting still show the original text.
 
+It also writes the entity pages straight to HTML (`fastpages`) when the site's configuration names their folders
+in `extra.registry.direct_pages`: those pages leave MkDocs' build when it lists the files, and are written, and
+added to the search index, after it; the site's other generated pages are converted by `fastpages` instead of
+Python-Markdown when their markdown allows.
+
 Registered in the root `mkdocs.yml` (`hooks:`) and in every generated site's configuration.
 """
 
@@ -22,6 +27,7 @@ from typing import Any
 from mkdocs.plugins import event_priority
 
 from registry.analysis.normalise import fold
+from registry.site.fastpages import DirectPages
 
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+")
@@ -63,10 +69,48 @@ def add_folded_fields(index: dict[str, Any]) -> dict[str, Any]:
     return index
 
 
+_direct: DirectPages | None = None  # this build's direct pages (one build at a time per process)
+
+
+def on_config(config: Any, **_: Any) -> None:
+    global _direct
+    folders = ((config.get("extra") or {}).get("registry") or {}).get("direct_pages") or []
+    _direct = DirectPages(config, list(folders)) if folders else None
+
+
+def on_files(files: Any, config: Any, **_: Any) -> Any:
+    if _direct is not None:
+        _direct.take(files)
+    return files
+
+
+def on_nav(nav: Any, **_: Any) -> Any:
+    if _direct is not None:
+        _direct.nav = nav
+    return nav
+
+
+def on_page_markdown(markdown: str, page: Any, files: Any, **_: Any) -> str:
+    if _direct is not None and not page.file.src_uri.startswith("guide/"):  # the guides are hand-written
+        _direct.render_in_place(page, markdown, files)
+    return markdown
+
+
+def on_env(env: Any, **_: Any) -> Any:
+    if _direct is not None:
+        _direct.env = env
+    return env
+
+
 @event_priority(-100)  # after the search plugin has written its index
 def on_post_build(config: Any, **_: Any) -> None:
+    global _direct
+    entries = _direct.write() if _direct is not None else []
+    _direct = None
     path = Path(config["site_dir"]) / "search" / "search_index.json"
     if not path.exists():
         return
-    index = add_folded_fields(json.loads(path.read_text(encoding="utf-8")))
+    index = json.loads(path.read_text(encoding="utf-8"))
+    index.setdefault("docs", []).extend(entries)
+    index = add_folded_fields(index)
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -13,8 +13,6 @@ relative URLs computed from the page's own URL, so the tree works under any pref
 
 from __future__ import annotations
 
-import posixpath
-
 from registry.site.scopes import Scope, ScopeMap, slug_for
 
 TYPE_FOLDERS: dict[str, str] = {
@@ -38,8 +36,17 @@ def depth(url: str) -> int:
 
 
 def relative(from_path: str, to_path: str) -> str:
-    """A markdown link from one file of a site to another (MkDocs turns it into the right URL and checks it)."""
-    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    """A markdown link from one file of a site to another (MkDocs turns it into the right URL and checks it).
+
+    Both paths are relative to the site's docs folder and normalised, so this is `posixpath.relpath` without its
+    look-ups of the working directory (it runs for every link of every page)."""
+    start = from_path.split("/")[:-1]
+    target = to_path.split("/")
+    common = 0
+    limit = min(len(start), len(target) - 1)
+    while common < limit and start[common] == target[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:])
 
 
 def cross_site(from_scope: Scope, lang: str, from_path: str, to_scope: Scope, to_path: str,

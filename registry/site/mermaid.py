@@ -8,6 +8,7 @@ and the rest summed up in one node.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from registry.site.collect import Edge, Snapshot
 from registry.site.i18n import Lang, relation_phrase, t
@@ -38,15 +39,19 @@ CLASSES = {
 }
 
 
+_CLASS_DEFS = "\n".join(f"  classDef {name} {style}" for name, style in CLASSES.items())
+# One pass (str.translate), character by character, so the entity codes put in are not replaced again.
+_LABEL_CHARACTERS = str.maketrans({'"': "#quot;", "<": "#lt;", ">": "#gt;", "|": "/", "`": "'", "#": "＃", ";": ",",
+                                   "{": "(", "}": ")", "[": "(", "]": ")"})
+
+
+@lru_cache(maxsize=200_000)  # names recur on many pages' diagrams
 def label(text: str) -> str:
     """Text safe inside a quoted Mermaid label: no quotes, brackets or markup characters, and not too long."""
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) > MAX_LABEL:
         text = text[: MAX_LABEL - 1].rstrip() + "…"
-    replacements = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "|": "/", "`": "'", "#": "＃", ";": ",",
-                    "{": "(", "}": ")", "[": "(", "]": ")"}
-    # One pass, character by character, so the entity codes put in are not replaced again.
-    return "".join(replacements.get(char, char) for char in text)
+    return text.translate(_LABEL_CHARACTERS)
 
 
 def _edge_rank(edge: Edge) -> int:
@@ -83,8 +88,7 @@ def neighbourhood(snapshot: Snapshot, entity_id: str, lang: Lang, max_edges: int
     if hidden > 0:
         lines.append(f'  more["{label(t("diagram_more", lang, n=hidden))}"]:::more')
         lines.append("  n0 -.- more")
-    for name, style in CLASSES.items():
-        lines.append(f"  classDef {name} {style}")
+    lines.append(_CLASS_DEFS)
     return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import jinja2
@@ -48,7 +48,7 @@ _URL = re.compile(r"^https?://[^\s<>()\[\]|\"']+$")
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("registry.site", "templates"), undefined=jinja2.StrictUndefined,
-    autoescape=False, keep_trailing_newline=True, trim_blocks=False, lstrip_blocks=False,
+    autoescape=False, keep_trailing_newline=True, trim_blocks=False, lstrip_blocks=False, auto_reload=False,
 )
 
 
@@ -60,6 +60,7 @@ class Page:
     content: str
 
 
+@lru_cache(maxsize=200_000)
 def name_key(name: str) -> tuple[str, str]:
     """Sort key of a name: letters without diacritics first, so accented names do not sink to the end."""
     return (fold(name), name)
@@ -67,8 +68,66 @@ def name_key(name: str) -> tuple[str, str]:
 
 def md(text: object) -> str:
     """Text from the registry, safe in markdown and HTML: special characters escaped, line breaks kept as spaces."""
-    escaped = html.escape(str(text), quote=False)
+    return _md(str(text))
+
+
+@lru_cache(maxsize=200_000)  # names recur on many pages (owners, neighbours)
+def _md(text: str) -> str:
+    escaped = html.escape(text, quote=False)
     return _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s*\n\s*", " ", escaped)).strip()
+
+
+class SiteIndex:
+    """What the sites of one build draw on, computed once for all of them: at national scale 85 scopes in two
+    languages, each walking the 510,000 entities for its lists and pillar pages, would spend minutes on it alone."""
+
+    def __init__(self, data: SiteData, scopes: ScopeMap) -> None:
+        self.data = data
+        snapshot = data.snapshot
+        home = scopes.home
+        self.members: dict[str, list[str]] = scopes.by_scope()
+        self.member_types: dict[str, set[str]] = defaultdict(set)
+        # scope → (pillar, type) → the ids its pillar pages and lists show: its own, or nationally the national ones
+        # (homed on the national site, or national in scope wherever their owner sits)
+        self.shown: dict[str, dict[tuple[str | None, str], list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.scopes_by_pillar: dict[str | None, Counter[str]] = defaultdict(Counter)  # home scopes of every entity
+        self.scopes_by_type: dict[str, Counter[str]] = defaultdict(Counter)
+        for entity in snapshot.entities.values():
+            key = home.get(entity.id, NATIONAL)
+            self.member_types[key].add(entity.type)
+            self.shown[key][(entity.pillar, entity.type)].append(entity.id)
+            if key != NATIONAL and (entity.props.get("scope") == "national"
+                                    or entity.props.get("category") == "national_database"):
+                self.shown[NATIONAL][(entity.pillar, entity.type)].append(entity.id)
+            self.scopes_by_pillar[entity.pillar][key] += 1
+            self.scopes_by_type[entity.type][key] += 1
+        self.findings_by_scope: dict[str, list[Finding]] = defaultdict(list)
+        """Each finding belongs to the sites of all the entities it names."""
+        self.findings_by_agency: dict[str, list[Finding]] = defaultdict(list)
+        """Findings by the agency they are about: the subject itself when an agency, else the subject's owner."""
+        for finding in data.findings:
+            for key in dict.fromkeys(home.get(ref.id, NATIONAL) for ref in finding.entities):
+                self.findings_by_scope[key].append(finding)
+            subject = snapshot.entities.get(finding.subject.id)
+            agency = subject.id if subject is not None and subject.type == "Agency" else snapshot.owner(finding.subject.id)
+            if agency is not None:
+                self.findings_by_agency[agency].append(finding)
+
+    def shown_of(self, scope_key: str, node_type: str, pillar: str | None = None,
+                 any_pillar: bool = False) -> list[str]:
+        """The ids of a type the site shows, of one pillar or of any."""
+        shown = self.shown.get(scope_key, {})
+        if not any_pillar:
+            return shown.get((pillar, node_type), [])
+        return [entity_id for (_, kind), ids in shown.items() if kind == node_type for entity_id in ids]
+
+    @staticmethod
+    def of(data: SiteData, scopes: ScopeMap) -> SiteIndex:
+        """The index of this build, kept with its scope map (every site of a build shares that map)."""
+        cached = scopes.cache.get("site_index")
+        if cached is None or cached.data is not data:
+            cached = scopes.cache["site_index"] = SiteIndex(data, scopes)
+        return cached
 
 
 class SiteContext:
@@ -82,6 +141,10 @@ class SiteContext:
         self.linker = Linker(scopes, scope, lang)
         self.rules = {rule.id: rule for rule in data.rules}
         self.pillar_ids = data.pillars.ids()
+        self.index = SiteIndex.of(data, scopes)
+        self.members = self.index.members  # ids homed in each scope, by scope key
+        self.findings_by_scope = self.index.findings_by_scope
+        self.findings_by_agency = self.index.findings_by_agency
 
     @cached_property
     def standards_by_code(self) -> list[tuple[str, str]]:
@@ -89,34 +152,8 @@ class SiteContext:
                        if entity.props.get("code")), key=lambda pair: -len(pair[0]))
 
     @cached_property
-    def findings_by_scope(self) -> dict[str, list[Finding]]:
-        """Each finding belongs to the sites of all the entities it names."""
-        grouped: dict[str, list[Finding]] = defaultdict(list)
-        for finding in self.data.findings:
-            for key in dict.fromkeys(self.scopes.home.get(ref.id, NATIONAL) for ref in finding.entities):
-                grouped[key].append(finding)
-        return grouped
-
-    @cached_property
     def scope_findings(self) -> list[Finding]:
         return self.data.findings if self.scope.is_national else self.findings_by_scope.get(self.scope.key, [])
-
-    @cached_property
-    def members(self) -> dict[str, list[str]]:
-        """Ids homed in each scope, by scope key."""
-        return self.scopes.by_scope()
-
-    @cached_property
-    def findings_by_agency(self) -> dict[str, list[Finding]]:
-        """Findings by the agency they are about: the subject itself when an agency, else the subject's owner."""
-        snapshot = self.data.snapshot
-        grouped: dict[str, list[Finding]] = defaultdict(list)
-        for finding in self.data.findings:
-            subject = snapshot.entities.get(finding.subject.id)
-            agency = subject.id if subject is not None and subject.type == "Agency" else snapshot.owner(finding.subject.id)
-            if agency is not None:
-                grouped[agency].append(finding)
-        return grouped
 
     def responsible(self, entity_id: str) -> str | None:
         """Who answers for an entity: its owner, the agency employing a team, the issuer of a standard."""
@@ -125,11 +162,6 @@ class SiteContext:
             for edge in snapshot.into(entity_id, rel_type):
                 return edge.source
         return None
-
-    def is_national_level(self, entity: Entity) -> bool:
-        """Shown on the national site's lists: homed there, or national in scope wherever its owner sits."""
-        return (self.scopes.home.get(entity.id) == NATIONAL or entity.props.get("scope") == "national"
-                or entity.props.get("category") == "national_database")
 
     def page(self, path: str) -> PageContext:
         return PageContext(self, path)
@@ -542,41 +574,32 @@ def _hierarchy_page(site: SiteContext) -> Page:
     return _render("hierarchy.md.j2", page, sections=sections)
 
 
-def _local_or_national(site: SiteContext, entity: Entity) -> bool:
-    if site.scope.is_national:
-        return site.is_national_level(entity)
-    return site.scopes.home.get(entity.id) == site.scope.key
-
-
-def _per_scope_counts(page: PageContext, ids: Iterable[str], path: str) -> list[tuple[str, int]]:
-    counts = Counter(page.site.scopes.home.get(entity_id, NATIONAL) for entity_id in ids)
-    counts.pop(NATIONAL, None)
+def _per_scope_counts(page: PageContext, counts: Counter[str], path: str) -> list[tuple[str, int]]:
+    """Links to the page `path` of each ministry's and province's site, with how many of `counts` it holds."""
     return [(_scope_link(page, key, path), count)
-            for key, count in sorted(counts.items(), key=lambda item: name_key(_scope_name(page.site, item[0])))]
+            for key, count in sorted(((key, count) for key, count in counts.items() if key != NATIONAL and count),
+                                     key=lambda item: name_key(_scope_name(page.site, item[0])))]
 
 
 def _pillar_page(site: SiteContext, pillar_id: str) -> Page:
+    """The entities of one pillar the site shows (its own; nationally the national ones), counted per site."""
     path = f"pillars/{pillar_id}.md"
     page = site.page(path)
-    entities = [entity for entity in site.data.snapshot.entities.values() if entity.pillar == pillar_id]
-    shown: dict[str, list[str]] = defaultdict(list)
-    for entity in entities:
-        if _local_or_national(site, entity):
-            shown[entity.type].append(entity.id)
-    groups = [(node_type, _by_name(site, ids)[:TABLE_LIMIT], len(ids))
-              for node_type in NODE_TYPES if (ids := shown.get(node_type))]
-    by_scope = _per_scope_counts(page, (entity.id for entity in entities), path) if site.scope.is_national else []
+    groups = [(node_type, _by_name(site, ids)[:TABLE_LIMIT], len(ids)) for node_type in NODE_TYPES
+              if (ids := site.index.shown_of(site.scope.key, node_type, pillar_id))]
+    by_scope = _per_scope_counts(page, site.index.scopes_by_pillar.get(pillar_id, Counter()), path) \
+        if site.scope.is_national else []
     return _render("pillar.md.j2", page, pillar_name=page.pillar_name(pillar_id), groups=groups, by_scope=by_scope)
 
 
 def _type_list_page(site: SiteContext, node_type: str) -> Page:
     path = f"{TYPE_FOLDERS[node_type]}/index.md"
     page = site.page(path)
-    all_ids = [entity.id for entity in site.data.snapshot.of_type(node_type)]
-    ids = [entity_id for entity_id in all_ids if _local_or_national(site, site.data.snapshot.entities[entity_id])]
+    ids = site.index.shown_of(site.scope.key, node_type, any_pillar=True)
     columns = ("owner", "kind", "status") if node_type in ("System", "Platform", "Api", "Infrastructure") \
         else ("owner", "kind")
-    by_scope = _per_scope_counts(page, all_ids, path) if site.scope.is_national else []
+    by_scope = _per_scope_counts(page, site.index.scopes_by_type.get(node_type, Counter()), path) \
+        if site.scope.is_national else []
     return _render("type_list.md.j2", page, node_type=node_type, ids=_by_name(site, ids), columns=columns,
                    by_scope=by_scope)
 
@@ -641,5 +664,5 @@ def scope_pages(data: SiteData, scopes: ScopeMap, scope: Scope, lang: Lang) -> l
 
 def list_types(site: SiteContext) -> list[str]:
     """The types with a list page in this site: the main five always, the others when the site holds any."""
-    present = {site.data.snapshot.entities[entity_id].type for entity_id in site.members.get(site.scope.key, [])}
+    present = site.index.member_types.get(site.scope.key, set())
     return [node_type for node_type in LISTED_TYPES if node_type in NAV_TYPES or node_type in present]

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from registry.site.collect import Snapshot
 
@@ -43,6 +45,7 @@ class Scope:
 NATIONAL_SCOPE = Scope(NATIONAL, NATIONAL)
 
 
+@lru_cache(maxsize=1_000_000)
 def slug_for(entity_id: str) -> str:
     """A file- and URL-safe name for an id, unique per id: the part after the prefix, with any character outside
     `[A-Za-z0-9._-]` replaced and a short hash added when something was replaced."""
@@ -58,6 +61,7 @@ class ScopeMap:
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
+        self.cache: dict[str, Any] = {}  # what the pages of every site of a build share (`pages.SiteIndex`)
         self.scopes: dict[str, Scope] = {NATIONAL: NATIONAL_SCOPE}
         for agency in snapshot.of_type("Agency"):
             if agency.level in SCOPE_LEVELS:

@@ -74,3 +74,28 @@ def test_a_broken_link_fails_the_build_in_strict_mode(tmp_path):
 def test_the_hand_written_documentation_builds_strict(tmp_path):
     seconds, warnings = run_mkdocs(str(REPO / "mkdocs.yml"), str(tmp_path / "out"))
     assert warnings == [] and (tmp_path / "out" / "site" / "index.html").exists()
+
+
+def test_sites_build_in_parallel_processes_and_old_versions_are_deleted_later(tmp_path, sample_data):
+    out, work = tmp_path / "site", tmp_path / "work"
+    scopes = ["agency:tinh-15", "agency:tinh-52", "agency:000.00.00.G01"]
+    first = build_sites(sample_data, scopes, ["vi", "en"], out, work, jobs=2)
+    assert [(result.scope, result.lang) for result in first] == [(scope, lang) for scope in scopes
+                                                                 for lang in ("vi", "en")]
+    assert all(result.built for result in first) and (out / "en" / "scopes" / "tinh-52" / "index.html").exists()
+    build_sites(sample_data, ["agency:tinh-15"], ["vi"], out, work, jobs=2, force=True)
+    assert len(list((out / ".registry-old").iterdir())) == 1  # the replaced version, moved aside
+    again = build_sites(sample_data, scopes, ["vi", "en"], out, work, jobs=2)
+    assert not any(result.built for result in again)
+    assert not list((out / ".registry-old").iterdir())  # deleted in the background by the next build
+
+
+def test_an_unchanged_site_is_not_even_written(tmp_path, sample_data):
+    out, work = tmp_path / "site", tmp_path / "work"
+    build_sites(sample_data, ["agency:tinh-52"], ["vi"], out, work, jobs=1)
+    page = work / "vi" / "scopes" / "tinh-52" / "docs" / "index.md"
+    page.unlink()
+    [result] = build_sites(sample_data, ["agency:tinh-52"], ["vi"], out, work, jobs=1)
+    assert not result.built and not page.exists()
+    [result] = build_sites(sample_data, ["agency:tinh-52"], ["vi"], out, work, jobs=1, force=True)
+    assert result.built and page.exists()
