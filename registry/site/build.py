@@ -41,7 +41,8 @@ FORMAT_VERSION = "1"
 STATE_FILE = ".registry-site.json"
 ASSETS = Path(__file__).resolve().parent / "assets"
 FASTPAGES = Path(__file__).resolve().parent / "fastpages.py"  # writes most pages: part of every site's digest
-SHARED_FILES = (site_config_module.MERMAID_JS, "mermaid.LICENSE", site_config_module.SITE_CSS)
+SHARED_FILES = (site_config_module.MERMAID_JS, "mermaid.LICENSE", site_config_module.SITE_CSS,
+                site_config_module.LANGUAGES_JS)
 # Parts of the tree that belong to other sites, which publishing a site must leave alone.
 STAGING = ".staging"
 TRASH = ".registry-old"  # previous versions of rebuilt sites, deleted in the background by the next build
@@ -137,7 +138,8 @@ def _versions() -> str:
 
 
 def generate(data: SiteData, scopes: ScopeMap, scope: Scope, lang: Lang, work: Path,
-             guides: Guides | None = None, direct: bool = True, unless: str | None = None) -> GeneratedSite:
+             guides: Guides | None = None, direct: bool = True, unless: str | None = None,
+             site_url: str | None = None) -> GeneratedSite:
     """Write one site's markdown and `mkdocs.yml` under `work`; return its digest. With `direct`, the entity pages
     are written straight to HTML (`fastpages`) rather than by MkDocs. When the digest equals `unless` (the last
     build's), nothing is written: an unchanged site costs no file access."""
@@ -154,7 +156,8 @@ def generate(data: SiteData, scopes: ScopeMap, scope: Scope, lang: Lang, work: P
     nav = site_nav(scope, lang, [(pillar.id, pillar.name if lang == "vi" else pillar.name_en) for pillar in data.pillars],
                    list_types(site), [(rule.id, rule.title if lang == "vi" else rule.title_en) for rule in data.rules],
                    guide_nav)
-    config_text = dump(site_config(scope, lang, site_name(data, scope, lang), nav, direct=direct))
+    config_text = dump(site_config(scope, lang, site_name(data, scope, lang), nav, direct=direct,
+                                   site_url=site_url))
     digest = hashlib.sha256()
     for part in (FORMAT_VERSION, _versions(), HOOKS.read_text(encoding="utf-8"), FASTPAGES.read_text(encoding="utf-8"),
                  config_text):
@@ -315,6 +318,7 @@ class _Build:
     force: bool
     previous: dict[str, str]  # site key → digest of its last build
     direct: bool
+    site_url: str | None
 
 
 _BUILD: _Build | None = None
@@ -330,6 +334,7 @@ def _make_site(scope_key: str, lang: Lang) -> SiteResult:
     target = build.out / root
     previous = build.previous.get(f"{lang}/{scope.key}") if (target / "index.html").exists() else None
     site = generate(build.data, build.scopes, scope, lang, build.work, build.guides, build.direct,
+                    site_url=build.site_url,
                     unless=None if build.force else previous)
     if not build.force and previous == site.digest:
         return SiteResult(scope.key, lang, site.pages, built=False, url=root, digest=site.digest)
@@ -351,7 +356,8 @@ def _empty_trash(trash: Path) -> threading.Thread:
 
 def build_sites(data: SiteData, scope_keys: Iterable[str] | None, langs: Iterable[Lang], out: Path, work: Path,
                 guides: Guides | None = None, force: bool = False, jobs: int | None = None,
-                progress: Callable[[SiteResult], None] | None = None, direct: bool = True) -> list[SiteResult]:
+                progress: Callable[[SiteResult], None] | None = None, direct: bool = True,
+                site_url: str | None = None) -> list[SiteResult]:
     """Generate and build the named scopes (None: every scope) in the given languages into `out`.
 
     Sites whose content digest is unchanged since their last build are skipped unless `force`. With `jobs` > 1
@@ -376,7 +382,7 @@ def build_sites(data: SiteData, scope_keys: Iterable[str] | None, langs: Iterabl
     fork = jobs > 1 and "fork" in multiprocessing.get_all_start_methods()
     SiteIndex.of(data, scopes)  # computed once, before the workers fork
     _BUILD = _Build(data, scopes, out, work, guides, force,
-                    {key: entry.get("digest", "") for key, entry in state.items()}, direct)
+                    {key: entry.get("digest", "") for key, entry in state.items()}, direct, site_url)
     results: dict[tuple[str, str], SiteResult] = {}
 
     def finished(result: SiteResult) -> None:

@@ -32,6 +32,9 @@ def build(
     work: Annotated[Path, typer.Option(help="Where the generated markdown goes")] = Path("docs/generated"),
     force: Annotated[bool, typer.Option(help="Rebuild even the sites whose content did not change")] = False,
     jobs: Annotated[Optional[int], typer.Option(help="Sites built at once (default: the number of CPUs)")] = None,
+    site_url: Annotated[Optional[str], typer.Option(
+        envvar="REGISTRY_SITE_URL", help="The address the tree is published at, e.g. https://kientruc.gov.vn/site/ "
+                                         "(canonical links; a styled 404 page at any depth)")] = None,
 ) -> None:
     """Generate markdown from the graph and build the sites with MkDocs (strict). Vietnamese is the default
     language; a site whose content did not change since its last build is skipped."""
@@ -64,7 +67,7 @@ def build(
 
     try:
         results = build_sites(data, None if all_scopes else (scope or ["national"]), langs, target, work.resolve(),
-                              guides=guides, force=force, jobs=jobs, progress=progress)
+                              guides=guides, force=force, jobs=jobs, progress=progress, site_url=site_url)
     except KeyError as error:
         err.print(f"[red]{escape(str(error.args[0]))}[/]")
         raise typer.Exit(2) from None

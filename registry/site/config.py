@@ -23,6 +23,7 @@ from registry.site.scopes import Scope
 HOOKS = Path(__file__).resolve().parent / "hooks.py"
 MERMAID_JS = "mermaid.tiny.min.js"
 SITE_CSS = "site.css"
+LANGUAGES_JS = "languages.js"  # the language selector stays on the same page
 FEATURES = ["navigation.prune", "search.suggest", "search.highlight"]
 
 
@@ -82,15 +83,19 @@ def site_nav(scope: Scope, lang: Lang, pillars: list[tuple[str, str]], list_type
     return nav
 
 
-def site_config(scope: Scope, lang: Lang, site_name: str, nav: list[Any], direct: bool = True) -> dict[str, Any]:
+def site_config(scope: Scope, lang: Lang, site_name: str, nav: list[Any], direct: bool = True,
+                site_url: str | None = None) -> dict[str, Any]:
     """The whole MkDocs configuration of one site; paths are relative to the folder the config is written to.
 
-    With `direct`, the hook writes the entity pages straight to HTML (`fastpages`) instead of MkDocs."""
+    With `direct`, the hook writes the entity pages straight to HTML (`fastpages`) instead of MkDocs. `site_url` is
+    the address the whole tree is published at (e.g. `https://kientruc.gov.vn/site/`): with it every page gets its
+    canonical address and the 404 page its styles at any depth; without it the tree works at any address, but a
+    missing page deep in it shows an unstyled 404 page."""
     to_tree_root = "../" * depth(scope.site_root(lang))
     assets = f"{to_tree_root}{SHARED_ASSETS}"
     alternates = [{"name": "Tiếng Việt" if other == "vi" else "English", "lang": other,
                    "link": (to_tree_root + scope.site_root(other)) or "./"} for other in i18n.LANGS]
-    return {
+    config: dict[str, Any] = {
         "site_name": site_name,
         "site_description": i18n.t("site_description", lang),
         "docs_dir": "docs",
@@ -101,7 +106,7 @@ def site_config(scope: Scope, lang: Lang, site_name: str, nav: list[Any], direct
         "hooks": [str(HOOKS)],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "extra_css": [f"{assets}/{SITE_CSS}"],
-        "extra_javascript": [f"{assets}/{MERMAID_JS}"],
+        "extra_javascript": [f"{assets}/{MERMAID_JS}", f"{assets}/{LANGUAGES_JS}"],
         "extra": {"alternate": alternates, "generator": False,
                   "registry": {"direct_pages": list(DIRECT_FOLDERS) if direct else []}},
         # Links to the other sites are relative URLs, not files of this one: MkDocs need not report them. Pages
@@ -109,6 +114,9 @@ def site_config(scope: Scope, lang: Lang, site_name: str, nav: list[Any], direct
         "validation": {"links": {"unrecognized_links": "ignore"}, "nav": {"omitted_files": "ignore"}},
         "nav": nav,
     }
+    if site_url:
+        config["site_url"] = site_url.rstrip("/") + "/" + scope.site_root(lang)
+    return config
 
 
 def dump(config: dict[str, Any]) -> str:

@@ -428,7 +428,9 @@ def _striptags(markup: str) -> str:
 STAMP_TITLE = "REGISTRYSTAMPTITLE"
 STAMP_ANCHOR = "REGISTRYSTAMPANCHOR"
 STAMP_CONTENT = "<h1>REGISTRYSTAMPCONTENT</h1>"  # holds "<h1", so Material adds no title of its own
-_STAMP_MARKS = re.compile(rf"<title>{STAMP_TITLE}|{STAMP_TITLE}|{STAMP_ANCHOR}|{re.escape(STAMP_CONTENT)}")
+STAMP_PAGE = "REGISTRYSTAMPPAGE"  # the page's own name in its URL (the canonical link, with a `site_url`)
+_STAMP_MARKS = re.compile(rf"<title>{STAMP_TITLE}|{STAMP_TITLE}|{STAMP_ANCHOR}|{STAMP_PAGE}|"
+                          rf"{re.escape(STAMP_CONTENT)}")
 _SEARCH_ATTRIBUTE = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")  # what the search plugin strips from a page
 
 
@@ -519,7 +521,7 @@ class DirectPages:
             file, page = direct.file, direct.page
             content = _SEARCH_ATTRIBUTE.sub("", page.html)
             values = {"title": page.title or "", "anchor": page.headings[0].id, "content": content,
-                      "plain_title": _striptags(page.title or "")}
+                      "plain_title": _striptags(page.title or ""), "page": _own_name(file)}
             output = "".join(values[part[1:]] if part[:1] == "\0" else part for part in self.stamp(direct))
             path = file.abs_dest_path  # type: ignore[attr-defined]
             os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -547,7 +549,8 @@ class DirectPages:
         from mkdocs.structure.pages import Page
 
         config = self.config
-        stand_in = File(file.src_uri, config["docs_dir"], config["site_dir"],  # type: ignore[attr-defined,index]
+        folder = file.src_uri.rpartition("/")[0]  # type: ignore[attr-defined]
+        stand_in = File(f"{folder}/{STAMP_PAGE}.md", config["docs_dir"], config["site_dir"],  # type: ignore[index]
                         config["use_directory_urls"])  # type: ignore[index]
         page = Page(None, stand_in, config)  # type: ignore[arg-type]
         page.markdown = ""
@@ -568,7 +571,7 @@ class DirectPages:
             parts.append(rendered[position:match.start()])
             mark = match.group(0)
             name = ("plain_title" if mark.startswith("<title>") else "title" if mark == STAMP_TITLE
-                    else "anchor" if mark == STAMP_ANCHOR else "content")
+                    else "anchor" if mark == STAMP_ANCHOR else "page" if mark == STAMP_PAGE else "content")
             if name == "plain_title":
                 parts[-1] += "<title>"
             parts.append("\0" + name)
@@ -579,3 +582,8 @@ class DirectPages:
             raise StampError(f"Material's page template no longer shows the page's content once and its title "
                              f"(found {names}); set extra.registry.direct_pages to [] to build every page with MkDocs")
         return parts
+
+
+def _own_name(file: object) -> str:
+    """The last part of a page's URL (`systems/x/` → `x`), as MkDocs quotes it: what fills `STAMP_PAGE`."""
+    return str(file.url).rstrip("/").rpartition("/")[2]  # type: ignore[attr-defined]

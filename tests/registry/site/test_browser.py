@@ -173,6 +173,18 @@ def test_a_system_page_draws_its_neighbourhood_as_an_svg_diagram(browser, site_u
     browser.save_screenshot(str(ARTIFACTS / "system.png"))
 
 
+def test_switching_language_stays_on_the_same_page(browser, site_url):
+    from selenium.webdriver.common.by import By
+
+    _open(browser, site_url + "scopes/tinh-15/systems/tinh-15.mot-cua/", "system-vi")
+    english = browser.find_element(By.CSS_SELECTOR, 'a.md-select__link[hreflang="en"]').get_attribute("href")
+    assert english == site_url + "en/scopes/tinh-15/systems/tinh-15.mot-cua/"
+    _open(browser, english, "system-en")
+    assert browser.find_element(By.CSS_SELECTOR, "article h1").text  # the page exists and has its title
+    vietnamese = browser.find_element(By.CSS_SELECTOR, 'a.md-select__link[hreflang="vi"]').get_attribute("href")
+    assert vietnamese == site_url + "scopes/tinh-15/systems/tinh-15.mot-cua/"
+
+
 def test_a_findings_page_links_each_finding_to_the_entities_involved(browser, site_url):
     from selenium.webdriver.common.by import By
 

@@ -35,7 +35,7 @@ def test_language_goes_to_the_theme_and_to_search():
     assert vi["theme"]["language"] == "vi" and vi["plugins"] == [{"search": {"lang": ["vi"]}}]
     assert en["theme"]["language"] == "en" and en["plugins"] == [{"search": {"lang": ["en", "vi"]}}]
     assert [alt["link"] for alt in vi["extra"]["alternate"]] == ["../../scopes/tinh-15/", "../../en/scopes/tinh-15/"]
-    assert vi["extra_javascript"] == ["../../assets/registry/mermaid.tiny.min.js"]
+    assert vi["extra_javascript"] == ["../../assets/registry/mermaid.tiny.min.js", "../../assets/registry/languages.js"]
 
 
 def test_the_navigation_is_shallow_and_lists_no_entity_page():
@@ -55,3 +55,11 @@ def test_the_written_configuration_loads_in_mkdocs(tmp_path):
     config = load_config(config_file=str(tmp_path / "mkdocs.yml"))
     fences = config["mdx_configs"]["pymdownx.superfences"]["custom_fences"]
     assert callable(fences[0]["format"])
+
+
+def test_a_published_address_gives_each_site_its_own_site_url():
+    assert "site_url" not in site_config(LAO_CAI, "vi", "x", [])  # without one, the tree works at any address
+    vi = site_config(LAO_CAI, "vi", "x", [], site_url="https://kientruc.gov.vn/site")
+    en = site_config(LAO_CAI, "en", "x", [], site_url="https://kientruc.gov.vn/site/")
+    assert vi["site_url"] == "https://kientruc.gov.vn/site/scopes/tinh-15/"
+    assert en["site_url"] == "https://kientruc.gov.vn/site/en/scopes/tinh-15/"

@@ -15,6 +15,7 @@ from .conftest import data_of, snapshot_of
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 SITES = ["national", "agency:tinh-15", "agency:000.00.00.G01"]
+SITE_URL = "https://kientruc.example.vn/site/"  # so every page also carries its own canonical address
 EVIL = 'Hệ thống "A & B" <script>x</script> | [x](y) *z* _w_ `c` \\ # 1. - + 50%'
 
 
@@ -66,7 +67,7 @@ def trees(tmp_path_factory, sample_data):  # type: ignore[no-untyped-def]
     for direct in (False, True):
         name = "direct" if direct else "mkdocs"
         results = build_sites(sample_data, SITES, ["vi", "en"], root / name, root / f"{name}-work", jobs=1,
-                              direct=direct)
+                              direct=direct, site_url=SITE_URL)
         assert all(result.built for result in results)
     return root
 
@@ -88,6 +89,9 @@ def test_a_site_with_direct_pages_is_the_site_mkdocs_builds(trees):
     assert len(entity_pages) > 150
     for path in pages:
         assert (direct / path).read_bytes() == (mkdocs / path).read_bytes(), path
+    system = next(path for path in entity_pages if path.parts[-3] == "systems")
+    canonical = f'<link rel="canonical" href="{SITE_URL}{system.parent.as_posix()}/">'
+    assert canonical in (direct / system).read_text(encoding="utf-8")
     for index in mkdocs.rglob("search_index.json"):
         ours = json.loads((direct / index.relative_to(mkdocs)).read_text(encoding="utf-8"))
         theirs = json.loads(index.read_text(encoding="utf-8"))
