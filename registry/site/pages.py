@@ -32,10 +32,11 @@ TABLE_LIMIT = 500  # rows of an entity table on a pillar or agency page
 NATIONAL_FINDINGS_LIMIT = 200  # findings of one rule listed on the national site (each scope lists all of its own)
 LISTED_TYPES = ("System", "Platform", "Dataset", "Api", "PublicService", "Infrastructure", "Standard", "Team")
 NAV_TYPES = ("System", "Platform", "Dataset", "Api", "PublicService")
-# The tiers every province must run (docs/findings.md): a one-stop-shop, document management and an LGSP.
-REQUIRED_TIERS: dict[str, tuple[tuple[str, str], ...]] = {
-    "province": (("System", "one_stop_shop"), ("System", "document_management"), ("Platform", "integration")),
-}
+# The tiers every ministry and province must run (docs/findings.md): an information system for administrative
+# procedures (a one-stop-shop; Decree 61/2018, 107/2021), document management (Decree 30/2020) and an LGSP, the
+# ministry's or province's integration and sharing platform (e-government architecture framework 3.0).
+_TIERS = (("System", "one_stop_shop"), ("System", "document_management"), ("Platform", "integration"))
+REQUIRED_TIERS: dict[str, tuple[tuple[str, str], ...]] = {"province": _TIERS, "ministry": _TIERS}
 KIND_FIELD = {"System": "kind", "Platform": "kind", "Dataset": "category", "Api": "protocol",
               "PublicService": "online_level", "Infrastructure": "kind", "Standard": "kind", "Team": "headcount",
               "Agency": "level"}

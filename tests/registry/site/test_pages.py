@@ -126,3 +126,17 @@ def test_a_province_without_a_required_tier_is_told_what_it_lacks():
     assert "**Chưa có hệ thống bắt buộc:** Hệ thống thông tin — Quản lý văn bản" in home
     assert "**Chưa có hệ thống bắt buộc:** Nền tảng — Tích hợp, chia sẻ dữ liệu" in home
     assert "Một cửa điện tử" not in home.split("## Còn thiếu")[1]
+
+
+def test_a_ministry_is_told_the_tiers_it_lacks_counting_what_its_units_run():
+    snapshot = snapshot_of([{"type": "Agency", "id": "agency:bo", "name": "Bộ B", "level": "ministry"},
+                            {"type": "Agency", "id": "agency:bo.cuc", "name": "Cục C", "level": "department"},
+                            {"type": "System", "id": "system:bo.vb", "name": "Văn bản", "kind": "document_management"}],
+                           [("agency:bo.cuc", "PART_OF", "agency:bo"), ("agency:bo.cuc", "OWNS", "system:bo.vb")])
+    scopes = ScopeMap(snapshot)
+    home = next(page.content for page in scope_pages(data_of(snapshot), scopes, scopes.scope("agency:bo"), "vi")
+                if page.path == "index.md")
+    lacks = home.split("## Còn thiếu")[1]
+    assert "**Chưa có hệ thống bắt buộc:** Hệ thống thông tin — Một cửa điện tử" in lacks
+    assert "**Chưa có hệ thống bắt buộc:** Nền tảng — Tích hợp, chia sẻ dữ liệu" in lacks
+    assert "Quản lý văn bản" not in lacks  # its department runs one
