@@ -10,6 +10,7 @@ class UserError(Exception):
 
 
 def should_mask(error: GraphQLError) -> bool:
-    """Mask everything raised inside resolvers except UserError; validation errors (no original error) pass."""
+    """Mask everything raised inside resolvers except UserError; validation errors (no original error) and
+    graphql-core's own errors about the request (a variable missing or of the wrong type) pass."""
     original = error.original_error
-    return original is not None and not isinstance(original, UserError)
+    return original is not None and not isinstance(original, UserError | GraphQLError)
