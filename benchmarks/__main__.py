@@ -10,12 +10,15 @@ from benchmarks import (
     findings_latency,
     import_spreadsheets,
     import_throughput,
+    load_test,
     report,
+    site_build,
 )
 
 BENCHMARKS = {"import-spreadsheets": import_spreadsheets.main, "duplicates-quality": duplicates_quality.main,
               "import-throughput": import_throughput.main, "findings-latency": findings_latency.main,
-              "api-latency": api_latency.main}
+              "api-latency": api_latency.main, "load-test": load_test.main,
+              "site-build": site_build.main}
 
 
 def main(names: list[str]) -> int:

@@ -1,8 +1,9 @@
 """GraphQL latency and throughput under concurrent clients on loopback, against the plain REST floor.
 
 The province-scale synthetic registry is imported into each store; `registry serve` runs in its own process;
-CONCURRENCY asyncio clients (httpx) send requests back to back for DURATION seconds per scenario, each for a
-system picked at random (seeded). Scenarios, side by side in one run:
+asyncio clients (httpx) send requests back to back for DURATION seconds per scenario, each for a system picked at
+random (seeded); each scenario runs with each number of clients of BENCH_CLIENTS (default `1,8`: one client shows
+the latency of a request on its own, eight the latency under load). Scenarios, side by side in one run:
 - `graphql-entity`: an entity with its owner, datasets, APIs and connections (the architects' everyday query);
 - `rest-entity`: the same entity and neighbours from `GET /api/entities/{id}` — FastAPI and two store reads,
   the framework's floor;
@@ -35,7 +36,8 @@ from benchmarks.common import (
     store_env,
 )
 
-CONCURRENCY = int(os.environ.get("BENCH_CLIENTS", "8"))
+# Concurrent clients per scenario: one alone (latency without queueing), then several (latency under load).
+CLIENTS = [int(n) for n in os.environ.get("BENCH_CLIENTS", "1,8").split(",") if n.strip()]
 DURATION = float(os.environ.get("BENCH_SECONDS", "15"))
 TARGET_P95_MS = 50.0
 
@@ -77,8 +79,8 @@ SCENARIOS: dict[str, Request] = {"graphql-entity": _graphql_entity, "rest-entity
                                  "graphql-findings": _graphql_findings}
 
 
-async def _load(base_url: str, request: Request, ids: list[str]) -> dict[str, Any]:
-    """CONCURRENCY clients sending requests back to back for DURATION seconds."""
+async def _load(base_url: str, request: Request, ids: list[str], clients: int) -> dict[str, Any]:
+    """`clients` clients sending requests back to back for DURATION seconds."""
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + DURATION
@@ -95,14 +97,14 @@ async def _load(base_url: str, request: Request, ids: list[str]) -> dict[str, An
             latencies.append(time.perf_counter() - started)
             errors += not ok
 
-    limits = httpx.Limits(max_connections=CONCURRENCY)
+    limits = httpx.Limits(max_connections=clients)
     async with httpx.AsyncClient(base_url=base_url, timeout=30.0, limits=limits) as client:
         await request(client, ids[0])  # warm-up: schema, connections
         started = time.perf_counter()
-        await asyncio.gather(*(client_loop(client) for _ in range(CONCURRENCY)))
+        await asyncio.gather(*(client_loop(client) for _ in range(clients)))
         elapsed = time.perf_counter() - started
     cuts = quantiles(latencies, n=100) if len(latencies) > 1 else [latencies[0]] * 99
-    return {"requests": len(latencies), "errors": errors, "requests_per_s": round(len(latencies) / elapsed, 1),
+    return {"clients": clients, "requests": len(latencies), "errors": errors, "requests_per_s": round(len(latencies) / elapsed, 1),
             "p50_ms": round(cuts[49] * 1000, 1), "p95_ms": round(cuts[94] * 1000, 1),
             "p99_ms": round(cuts[98] * 1000, 1)}
 
@@ -148,21 +150,23 @@ def measure(store: str, folder: Path, data_dir: Path) -> dict[str, Any]:
                               stderr=subprocess.DEVNULL)
     try:
         _wait_until_up(base_url, server)
-        scenarios = {name: asyncio.run(_load(base_url, request, ids)) for name, request in SCENARIOS.items()}
+        scenarios = {f"{name} ×{clients}": asyncio.run(_load(base_url, request, ids, clients))
+                     for clients in CLIENTS for name, request in SCENARIOS.items()}
     finally:
         server.terminate()
         server.wait(timeout=30)
-    floor = scenarios["rest-entity"]["requests_per_s"]
     for result in scenarios.values():
+        floor = scenarios[f"rest-entity ×{result['clients']}"]["requests_per_s"]
         result["throughput_vs_rest"] = round(result["requests_per_s"] / floor, 2) if floor else None
-    return {"store": store, "clients": CONCURRENCY, "seconds_per_scenario": DURATION, "scenarios": scenarios}
+    return {"store": store, "clients": CLIENTS, "seconds_per_scenario": DURATION, "scenarios": scenarios}
 
 
 def main() -> None:
     results = on_each_store("bench-api-", "province", measure)
     path = save("api-latency", {"benchmark": "api-latency", "machine": machine(), "target_p95_ms": TARGET_P95_MS,
                                 "results": results})
-    print(f"\nAPI under {CONCURRENCY} concurrent clients, {DURATION:.0f} s per scenario, province-scale data")
+    print(f"\nAPI with {' and '.join(map(str, CLIENTS))} concurrent clients, {DURATION:.0f} s per scenario, "
+          "province-scale data")
     print("| store | scenario | requests/s | p50 ms | p95 ms | p99 ms | errors | throughput ÷ REST |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for result in results:

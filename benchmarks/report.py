@@ -61,10 +61,46 @@ def _api_latency(data: dict[str, Any]) -> str:
                         f["throughput_vs_rest"]]
                        for r in data["results"] for name, f in r["scenarios"].items()]
     first = data["results"][0] if data["results"] else {}
-    return (f"{first.get('clients')} concurrent clients on loopback, {first.get('seconds_per_scenario')} s per "
+    clients = first.get("clients")
+    clients = " and ".join(map(str, clients)) if isinstance(clients, list) else clients
+    return (f"{clients} concurrent clients on loopback (scenario × clients), {first.get('seconds_per_scenario')} s per "
             f"scenario, province-scale data; target p95 < {data.get('target_p95_ms')} ms for the entity query.\n\n"
             + _table(["store", "scenario", "requests/s", "p50 ms", "p95 ms", "p99 ms", "errors",
                       "throughput ÷ REST"], rows))
+
+
+def _load_test(data: dict[str, Any]) -> str:
+    rows: list[Row] = [[r["store"], kind, f["requests"], f["requests_per_s"], f["p50_ms"], f["p95_ms"], f["failures"]]
+                       for r in data["results"] for kind, f in [*r["kinds"].items(), ("all", r["total"])]]
+    checks: list[Row] = [[r["store"], r["intended_4xx"],
+                          f"{r.get('acknowledged_upserts', '?')} upserts of {r['acknowledged_entities']} entities",
+                          r["acknowledged_links"],
+                          r["lost_writes"], "; ".join(f"{k} ×{n}" for k, n in r["errors"].items()) or "none",
+                          "pass" if r["passed"] else "**FAIL**"] for r in data["results"]]
+    first = data["results"][0] if data["results"] else {}
+    return (f"{first.get('readers')} readers (GraphQL entity with neighbours, GraphQL search, REST entity) and "
+            f"{first.get('writers')} writers (upsertEntity with an agency token on their own entities, link, unlink, "
+            f"and an intended 403 on another agency's system) back to back on loopback for "
+            f"{first.get('seconds')} s per store (locust, headless), province-scale data. Afterwards every "
+            "acknowledged write is looked for in an export: pass means no error other than the intended 403s and "
+            "no lost write.\n\n"
+            + _table(["store", "request", "requests", "requests/s", "p50 ms", "p95 ms", "failures"], rows)
+            + "\n\n"
+            + _table(["store", "intended 403", "acknowledged writes", "acknowledged link states",
+                      "lost writes", "errors", "result"], checks))
+
+
+def _site_build(data: dict[str, Any]) -> str:
+    parts = []
+    for result in data["results"]:
+        rows: list[Row] = [[b["build"], b["seconds"], b["read_and_analysis_seconds"], b["sites_built"],
+                            b["pages_built"], b["pages_per_s"], b["peak_rss_mib"], b["target_seconds"] or "—",
+                            "—" if b["met"] is None else ("yes" if b["met"] else "no")] for b in result["builds"]]
+        parts.append(f"**{result['scale']} scale, {result['store']}** (import {result['import_seconds']} s; `--all` "
+                     f"in {result['all_languages']}, {result['tree_mib']:,} MiB published):\n\n"
+                     + _table(["build", "wall s", "of which read + analysis s", "sites built", "pages built",
+                               "pages/s", "peak RSS MiB", "target s", "met"], rows))
+    return "\n\n".join(parts)
 
 
 def _generic(data: dict[str, Any]) -> str:
@@ -77,6 +113,7 @@ def _generic(data: dict[str, Any]) -> str:
 
 RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "import-throughput": _import_throughput, "findings-latency": _findings_latency, "api-latency": _api_latency,
+    "load-test": _load_test, "site-build": _site_build,
 }
 
 
