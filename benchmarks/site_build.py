@@ -61,8 +61,9 @@ def _build(name: str, args: list[str], env: dict[str, str], out: Path, work: Pat
 def measure(scale: str, store: str, folder: Path, data_dir: Path) -> dict[str, Any]:
     env = store_env(store, data_dir)
     imported = run_registry(["import", "--json", str(folder)], env)
-    if imported.exit_code != 0:
-        raise RuntimeError(f"import of {folder} into {store} failed")
+    if imported.exit_code != 0:  # a synthetic registry imports without a reject: anything else is a bug
+        raise RuntimeError(f"import of {folder} into {store} ended with exit code {imported.exit_code}: "
+                           f"{imported.stdout[-2000:]}")
     builds = []
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
         root = Path(tmp)

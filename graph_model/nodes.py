@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     ValidationInfo,
     field_validator,
@@ -20,8 +23,13 @@ from pydantic import (
 from graph_model.identifiers import ENTITY_ID_PATTERN
 from graph_model.pillars import DEFAULT_PILLARS, PillarTaxonomy
 
-PROVENANCE_FIELDS = frozenset({"source", "import_run", "created_at", "updated_at"})
-"""Where a record came from and when: kept on every node and relationship, never part of its content."""
+PROVENANCE_FIELDS = frozenset({"source", "import_run", "created_at", "updated_at", "revision"})
+"""Where a record came from, when, and how often it changed: kept on every node and relationship, never part of
+its content (so a new revision alone is no change)."""
+
+REVISION_FIELD = "revision"
+"""The registry's change counter of an entity or relationship: 1 on create, +1 on each change. Not called
+`version` because an Api already has a `version` of its own (the interface's, e.g. "v2")."""
 
 
 def stored_content(props: dict[str, object]) -> dict[str, object]:
@@ -29,9 +37,18 @@ def stored_content(props: dict[str, object]) -> dict[str, object]:
     return {key: value for key, value in props.items() if key not in PROVENANCE_FIELDS}
 
 
+def _no_nul(text: str) -> str:
+    """A NUL character ends a string in C: some stores and files would cut the text there. Refused as input."""
+    if "\x00" in text:
+        raise ValueError("contains a NUL character (\\x00)")
+    return text
+
+
 EntityId = Annotated[str, StringConstraints(pattern=ENTITY_ID_PATTERN)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000),
+                 AfterValidator(_no_nul)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+                      AfterValidator(_no_nul)]
 
 
 class AgencyLevel(StrEnum):
@@ -158,6 +175,9 @@ class Node(BaseModel):
     import_run: ShortText | None = Field(default=None, description="Provenance: the import run that wrote it")
     created_at: AwareDatetime | None = None
     updated_at: AwareDatetime | None = None
+    # Set by the registry, so not a field (no template column, no input): only a native record from an export
+    # carries one, which the native importer attaches (see `with_revision`).
+    _revision: int | None = PrivateAttr(default=None)
 
     @field_validator("pillar")
     @classmethod
@@ -173,6 +193,17 @@ class Node(BaseModel):
     def _fill_default_pillar(self) -> Node:
         if self.pillar is None:
             self.pillar = self.default_pillar
+        return self
+
+    @property
+    def revision(self) -> int | None:
+        """The revision an exported record was written at (a restore puts it back; an edit of it is refused if the
+        entity has changed since); None for every other record."""
+        return self._revision
+
+    def with_revision(self, revision: int | None) -> Node:
+        """This record, as read at `revision` (the native importer's restore of an export)."""
+        self._revision = revision
         return self
 
     def content(self) -> dict[str, object]:
@@ -299,3 +330,64 @@ NODE_TYPES: dict[str, type[Node]] = {
 }
 ENTITY_LABEL = "Entity"
 """The label every node also carries, on which the id uniqueness constraint stands."""
+
+
+HISTORY_LABEL = "Change"
+"""The label of history records: outside the Entity graph (like ImportRun and ApiToken), so statistics, findings
+and entity exports never see them."""
+
+
+class ChangeAction(StrEnum):
+    """What one history record says happened."""
+
+    create = "create"
+    update = "update"
+    retire = "retire"  # an update that set status to retired
+    link = "link"  # a relationship created
+    update_link = "update_link"  # a relationship's properties changed
+    unlink = "unlink"  # a relationship deleted
+
+
+class HistoryRecord(BaseModel):
+    """One change of the registry as the native format carries it (an export's `type: Change` lines), so a backup
+    restores history verbatim. `entity` is the changed entity, or a relationship's `from` end (with `rel_type`
+    and `to`); `changes` maps each changed content field to its value before and after."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    type: Literal["Change"] = "Change"
+    id: Annotated[str, StringConstraints(pattern=r"^change:[A-Za-z0-9._-]+$", max_length=200)]
+    at: AwareDatetime
+    by: ShortText
+    source: ShortText
+    import_run: ShortText | None = None
+    action: ChangeAction
+    entity: EntityId
+    entity_type: ShortText | None = None
+    rel_type: ShortText | None = None
+    to: EntityId | None = None
+    revision: Annotated[int, Field(ge=1)]
+    record_source: ShortText | None = None
+    changes: dict[str, dict[Literal["before", "after"], Any]] = Field(default_factory=dict)
+
+    def stored(self) -> dict[str, Any]:
+        """The properties of the Change node (flat values only: the field changes as one JSON text)."""
+        body = self.model_dump(mode="json", exclude={"type", "changes", "entity", "to"}, exclude_none=True)
+        body["entity_id"] = self.entity
+        if self.to is not None:
+            body["target_id"] = self.to
+        body["changes_json"] = changes_json(self.changes)
+        return body
+
+    @classmethod
+    def from_stored(cls, props: dict[str, Any]) -> HistoryRecord:
+        """A Change node's properties as a record (the inverse of `stored`)."""
+        body = {key: value for key, value in props.items()
+                if key not in ("entity_id", "target_id", "changes_json")}
+        return cls.model_validate({**body, "entity": props["entity_id"], "to": props.get("target_id"),
+                                   "changes": json.loads(props.get("changes_json") or "{}")})
+
+
+def changes_json(changes: dict[str, Any]) -> str:
+    """Field changes as stored: one canonical JSON text, so an export and its restore give the same bytes."""
+    return json.dumps(changes, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graph_model.nodes import ENTITY_LABEL, NODE_TYPES
+from graph_model.nodes import ENTITY_LABEL, HISTORY_LABEL, NODE_TYPES
 
 
 @dataclass(frozen=True)
@@ -43,21 +43,25 @@ class GraphSchema:
     relationship_types: tuple[str, ...] = field(default=())
 
 
+HISTORY_INDEXES = ("entity_id", "target_id")
+"""What `history(id)` looks up: the changed entity, or a relationship's `to` end (its `from` end is entity_id)."""
+
 # Fields that queries filter on (GraphQL filters, findings); each gets an index on every label that has it.
 FILTERED_FIELDS = ("pillar", "level", "status", "kind", "category", "code", "administrative_code")
 
 
 def derive_schema() -> GraphSchema:
     """Id unique across all entities (on the shared Entity label), ids and filtered fields indexed per label,
-    names searchable per label."""
+    names searchable per label; history records unique by id and found by either entity they concern."""
     from graph_model.relationships import RULES
 
     indexes: list[PropertyIndex] = []
     for label, model in NODE_TYPES.items():
         indexes.append(PropertyIndex(label, "id"))
         indexes.extend(PropertyIndex(label, name) for name in FILTERED_FIELDS if name in model.model_fields)
+    indexes.extend(PropertyIndex(HISTORY_LABEL, name) for name in HISTORY_INDEXES)
     return GraphSchema(
-        constraints=(UniqueConstraint(ENTITY_LABEL, "id"),),
+        constraints=(UniqueConstraint(ENTITY_LABEL, "id"), UniqueConstraint(HISTORY_LABEL, "id")),
         indexes=tuple(indexes),
         text_indexes=tuple(TextIndex(label, SEARCH_PROPERTY) for label in NODE_TYPES),
         node_labels=(ENTITY_LABEL, *NODE_TYPES),

@@ -26,7 +26,7 @@ from lxml import etree
 from graph_model import (
     ID_RULE_TEXT, NODE_TYPES, RELATIONSHIP_TYPES, RULES, PillarTaxonomy, is_valid_entity_id, slugify,
 )
-from importers.base import ImportContext, ImportItem, Location, Parsed, Reject, validate_raw
+from importers.base import ImportContext, ImportItem, Location, Parsed, Reject, size_reject, validate_raw
 
 NAMESPACES = frozenset({
     "http://www.opengroup.org/xsd/archimate/3.0",
@@ -152,6 +152,10 @@ class ArchimateImporter:
 
     def read(self, path: Path, context: ImportContext) -> Iterator[ImportItem]:
         file = str(path)
+        too_big = size_reject(path, context.limits.max_document_bytes, "max_document_bytes")
+        if too_big:  # the file is parsed whole: refuse it unread
+            yield too_big
+            return
         try:
             reader = _ModelReader(_parse_safely(path.read_bytes()), file, context)
         except OSError as error:

@@ -102,7 +102,7 @@ class BackstageImporter:
         return path.suffix.lower() in self.extensions and bool(_HEAD.search(head.lstrip("\ufeff")))
 
     def read(self, path: Path, context: ImportContext) -> Iterator[ImportItem]:
-        documents = load_documents(path)
+        documents = load_documents(path, limits=context.limits)
         if isinstance(documents, Reject):
             yield documents
             return

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from graph_model import DEFAULT_PILLARS, PillarTaxonomy, Record, RecordError, parse_record
+from importers.limits import ImportLimits, file_too_big
 
 # How much of a file `Importer.can_read` sees when several importers accept the same extension.
 HEAD_BYTES = 65536
@@ -64,6 +65,8 @@ class ImportContext:
     pillars: PillarTaxonomy = DEFAULT_PILLARS
     system: str | None = None  # id of the System that provides what the file describes (e.g. an OpenAPI spec)
     owner: str | None = None  # id of the Agency that owns records the file names no owner for
+    # Sizes beyond which a file is refused (REGISTRY_IMPORT_* variables, read when the context is made).
+    limits: ImportLimits = field(default_factory=ImportLimits)
 
 
 class Importer(Protocol):
@@ -91,6 +94,13 @@ def validate_raw(raw: Any, location: Location, pillars: PillarTaxonomy) -> Itera
     record_id = raw.get("id") if isinstance(raw, Mapping) else None
     if record_id is None and isinstance(raw, Mapping) and "from" in raw:
         record_id = f"{raw.get('from')}->{raw.get('to')}"
+    nul_fields = _fields_with_nul(raw)
+    if nul_fields:  # FalkorDB's client cuts a query at a NUL character: refuse it here, named, like any bad value
+        for name in nul_fields:
+            yield Reject(location, name, "contains a NUL character (\\x00), which the registry cannot store; "
+                         "remove it", str(record_type) if record_type is not None else None,
+                         str(record_id) if record_id is not None else None)
+        return
     try:
         yield Parsed(location, parse_record(raw, pillars))
     except RecordError as error:
@@ -98,3 +108,29 @@ def validate_raw(raw: Any, location: Location, pillars: PillarTaxonomy) -> Itera
             yield Reject(location, problem.field, problem.message,
                          str(record_type) if record_type is not None else None,
                          str(record_id) if record_id is not None else None)
+
+
+def _fields_with_nul(raw: Any) -> list[str]:
+    """The fields of a raw record (top-level names, `tags[2]` for list items) whose text holds a NUL character."""
+    if not isinstance(raw, Mapping):
+        return []
+    found = []
+    for key, value in raw.items():
+        if isinstance(value, str) and "\x00" in value:
+            found.append(str(key))
+        elif isinstance(value, list):
+            found.extend(f"{key}[{index}]" for index, item in enumerate(value) if isinstance(item, str)
+                         and "\x00" in item)
+    return found
+
+
+def size_reject(path: Path, limit: int, setting: str) -> Reject | None:
+    """One reject for the whole file when it is larger than `limit` bytes, checked before a byte of it is read.
+
+    An unreadable file passes: the importer's own read names that problem."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    reason = file_too_big(size, limit, setting)
+    return Reject(Location(str(path)), "file", reason) if reason else None

@@ -29,7 +29,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node as RdfNode
 
 from graph_model.identifiers import is_valid_entity_id, slugify
-from importers.base import ImportContext, ImportItem, Location, Reject, validate_raw
+from importers.base import ImportContext, ImportItem, Location, Reject, size_reject, validate_raw
 
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 ONEGOV = Namespace("https://onegov-registry.example/ns#")
@@ -69,6 +69,10 @@ class DcatImporter:
         return path.suffix.lower() in self.extensions
 
     def read(self, path: Path, context: ImportContext) -> Iterator[ImportItem]:
+        too_big = size_reject(path, context.limits.max_document_bytes, "max_document_bytes")
+        if too_big:  # every syntax is parsed whole: refuse it unread
+            yield too_big
+            return
         loaded = _load(path)
         if isinstance(loaded, Reject):
             yield loaded

@@ -44,7 +44,7 @@ class OpenApiImporter:
 
     def read(self, path: Path, context: ImportContext) -> Iterator[ImportItem]:
         file = str(path)
-        documents = load_documents(path, as_json=path.suffix.lower() == ".json")
+        documents = load_documents(path, as_json=path.suffix.lower() == ".json", limits=context.limits)
         if isinstance(documents, Reject):
             yield documents
             return

@@ -22,6 +22,25 @@ RELATIONSHIPS = "Relationships"
 NOT_IN_TEMPLATES = {"type", "source", "import_run", "created_at", "updated_at"}
 README_NAMES = {"readme", "huong dan", "huongdan"}
 FORMULA_PREFIX = "="
+# What makes a spreadsheet take a cell for a formula (OWASP, CSV injection): exports put a quote before it.
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def _needs_quote(text: str) -> bool:
+    """Whether a text starts, after any quotes, with a formula character: those get one more quote on export,
+    so a text that itself starts with a quote survives the round trip too."""
+    first = text.lstrip("'")[:1]
+    return first != "" and first in FORMULA_STARTS
+
+
+def neutralise_formula(text: str) -> str:
+    """A text safe to put in a spreadsheet cell: "=1+1" becomes "'=1+1" (restore_formula undoes it)."""
+    return "'" + text if _needs_quote(text) else text
+
+
+def restore_formula(text: str) -> str:
+    """The text an exported cell stands for: one leading quote dropped when what follows it needed one."""
+    return text[1:] if text.startswith("'") and _needs_quote(text[1:]) else text
 
 
 def normalise(text: object) -> str:
@@ -226,7 +245,15 @@ class RowReader:
         yield from problems
         if any(problem.reason.startswith("required column") for problem in problems):
             return
+        limits = self.context.limits
+        max_rows, setting = ((limits.max_rows, "REGISTRY_IMPORT_MAX_ROWS") if self.sheet is not None
+                             else (limits.max_csv_rows, "REGISTRY_IMPORT_MAX_CSV_ROWS"))
         for number, row in iterator:
+            if number > max_rows:
+                yield Reject(Location(self.file, number, self.sheet), "file",
+                             f"more than {max_rows:,} rows ({setting}): row {number:,} and the "
+                             "rows after it were not read")
+                return
             if all(_is_empty(cell) for cell in row):
                 continue
             yield from self._row_items(number, columns, row)
@@ -269,13 +296,20 @@ class RowReader:
         location = Location(self.file, number, self.sheet)
         raw: dict[str, Any] = {}
         links: list[tuple[Column, str]] = []
+        max_chars = self.context.limits.max_cell_chars
         for column, value in zip(columns, row, strict=False):
             if column is None or _is_empty(value):
                 continue
+            if isinstance(value, str) and len(value) > max_chars:
+                yield Reject(location, column.field, f"the cell holds {len(value):,} characters, above the limit of "
+                             f"{max_chars:,} (REGISTRY_IMPORT_MAX_CELL_CHARS)", self.record_type, raw.get("id"))
+                return
             if isinstance(value, str) and value.lstrip().startswith(FORMULA_PREFIX):
                 yield Reject(location, column.field, "looks like a spreadsheet formula; enter the value itself",
                              self.record_type, raw.get("id"))
                 return
+            if isinstance(value, str):
+                value = restore_formula(value)  # "'=x" as `registry export` writes "=x"
             if column.kind == "link":
                 links.append((column, _text(value)))
             elif column.field == "type":

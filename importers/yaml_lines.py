@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 
 from graph_model import PillarTaxonomy
-from importers.base import ImportItem, Location, Reject, validate_raw
+from importers.base import ImportItem, Location, Reject, size_reject, validate_raw
+from importers.limits import ImportLimits
 
 
 class LineDict(dict[Any, Any]):
@@ -74,6 +75,52 @@ class LineLoader(yaml.SafeLoader):
 LineLoader.add_constructor("tag:yaml.org,2002:map", LineLoader.construct_line_mapping)
 
 
+class AliasBomb(yaml.YAMLError):
+    """A document whose aliases would make it larger than the node limit once expanded ('billion laughs')."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.problem = message
+        self.problem_mark = mark
+
+
+def expanded_size(root: yaml.Node, limit: int) -> int:
+    """How many nodes the document holds with every alias counted as a full copy, stopping once past `limit`.
+
+    PyYAML shares an aliased node rather than copying it, so loading is cheap; but whatever walks the loaded data
+    (validation, mapping, error messages) meets each alias as a whole copy: nine aliases of nine aliases make a
+    billion. Sizes are memoised per node, so this costs one visit per distinct node."""
+    sizes: dict[int, int] = {}
+    path: set[int] = set()  # the nodes being expanded: meeting one again is a recursive alias
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        else:
+            sizes[id(node)] = 1
+            continue
+        if children_done:
+            path.discard(id(node))
+            total = 1 + sum(sizes[id(child)] for child in children)
+            sizes[id(node)] = min(total, limit + 1)
+            if total > limit:
+                raise AliasBomb(f"refused: with its aliases expanded the document holds more than {limit:,} nodes "
+                                "(REGISTRY_IMPORT_MAX_YAML_NODES), an alias bomb", node.start_mark)
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in path:
+            raise AliasBomb("refused: an alias refers to a node that contains it (a recursive alias)",
+                            node.start_mark)
+        path.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(children) if id(child) not in sizes)
+    return sizes[id(root)]
+
+
 class _LineDecoder(json.JSONDecoder):
     """A JSON decoder whose objects are `LineDict`s knowing their first line (JSON keys get the object's line)."""
 
@@ -97,11 +144,17 @@ def _pairs_to_line_dict(pairs: list[tuple[str, Any]]) -> LineDict:
     return data
 
 
-def load_documents(path: Path, *, as_json: bool = False) -> list[Any] | Reject:
+def load_documents(path: Path, *, as_json: bool = False, limits: ImportLimits | None = None) -> list[Any] | Reject:
     """Every document of a YAML file (the one document of a JSON file), or the one Reject saying why not.
 
-    The whole file is parsed before anything is used, so a broken file yields no records at all."""
+    The whole file is parsed before anything is used, so a broken file yields no records at all; a file above
+    the document size limit is refused unread, and a YAML document whose aliases expand past the node limit is
+    refused before it is built. `limits` default to the REGISTRY_IMPORT_* settings."""
     file = str(path)
+    limits = limits or ImportLimits()
+    too_big = size_reject(path, limits.max_document_bytes, "max_document_bytes")
+    if too_big:
+        return too_big
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
@@ -111,15 +164,30 @@ def load_documents(path: Path, *, as_json: bool = False) -> list[Any] | Reject:
     try:
         if as_json:
             return [_LineDecoder(text).decode(text)]
-        return list(yaml.load_all(text, Loader=LineLoader))  # noqa: S506 - a SafeLoader subclass
+        return _load_yaml(text, limits.max_yaml_nodes)
     except json.JSONDecodeError as error:
         return Reject(Location(file, error.lineno), "file", f"invalid JSON: {error.msg} (column {error.colno})")
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error)
-        return Reject(Location(file, mark.line + 1 if mark is not None else None), "file", f"invalid YAML: {problem}")
+        prefix = "" if isinstance(error, AliasBomb) else "invalid YAML: "
+        return Reject(Location(file, mark.line + 1 if mark is not None else None), "file", f"{prefix}{problem}")
     except RecursionError:
         return Reject(Location(file), "file", "nested too deeply to read")
+
+
+def _load_yaml(text: str, max_nodes: int) -> list[Any]:
+    """`yaml.load_all` with the safe LineLoader, each document's node graph measured before it is constructed."""
+    loader = LineLoader(text)
+    documents = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            expanded_size(node, max_nodes)
+            documents.append(loader.construct_document(node))
+    finally:
+        loader.dispose()
+    return documents
 
 
 def validate_located(raw: Mapping[str, Any], location: Location, pillars: PillarTaxonomy,

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from graph_model import DEFAULT_PILLARS, NODE_TYPES, RULES, PillarTaxonomy, metamodel_json_schema
-from importers import UnknownFormatError, expand_paths, importer_for
+from importers import ImportContext, UnknownFormatError, expand_paths, importer_for
 from registry.graph import RegistryGraph
 from registry.settings import Neo4jSettings, RegistrySettings
 from registry.site.cli import docs_app
@@ -135,6 +135,10 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and show what would change; write nothing")] = False,
     report: Annotated[Optional[Path], typer.Option(help="Write the rejects to this CSV file")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON")] = False,
+    token: Annotated[Optional[str], typer.Option(
+        envvar="REGISTRY_TOKEN", show_default=False,
+        help="Import as this API token: an agency token writes only what its agencies own (each other record "
+             "is a 'forbidden' reject), a read-only one nothing; without it, as the local operator (anything)")] = None,
 ) -> None:
     """Load files into the registry. Exit code 1 when any record was rejected (the valid ones still load)."""
     from importers import ImportContext
@@ -154,8 +158,9 @@ def import_(
         raise typer.Exit(2) from None
     context = ImportContext(pillars=state.pillars, system=system, owner=owner)
     with opened_graph(state) as graph, _progress("Importing" if not dry_run else "Checking") as progress:
+        authorise, user = _import_access(graph, token, files, format_name, context)
         loader = Loader(graph, batch_size=state.settings.batch_size, pillars=state.pillars, dry_run=dry_run,
-                        progress=progress)
+                        progress=progress, user=user, authorise=authorise)
         outcome = loader.load_files(files, format_name, context)
     if report:
         with report.open("w", newline="", encoding="utf-8") as handle:
@@ -167,6 +172,42 @@ def import_(
     else:
         _print_outcome(outcome)
     raise typer.Exit(0 if outcome.ok else 1)
+
+
+def _import_access(graph: RegistryGraph, token: str | None, files: list[Path], format_name: str | None,
+                   context: ImportContext) -> tuple[Callable[[list], list] | None, str | None]:  # type: ignore[type-arg]
+    """The import's authoriser and user. No token: the local operator, who holds the store and may write anything.
+    An unknown or read-only token stops the import before anything is read (exit code 2); the token itself is
+    never printed or logged, only its id and name."""
+    if token is None:
+        return None, None
+    import logging
+
+    from registry.access import ImportAuthoriser
+    from registry.api.tokens import find_token
+
+    audit = logging.getLogger("registry.audit")
+    record = find_token(graph.store, token)
+    if record is None:
+        audit.warning("denied import of %s: the token given is not one the registry issued",
+                      ", ".join(map(str, files)))
+        err.print("[red]forbidden: the token given (--token / REGISTRY_TOKEN) is not one this registry issued[/]")
+        raise typer.Exit(2)
+    user = f"token:{record.name}"
+    if record.scope == "admin":
+        audit.info("token %s (%s, scope admin) imports %s", record.id, record.name, ", ".join(map(str, files)))
+        return None, user
+    if record.scope != "agency":
+        audit.warning("denied import of %s to token %s (%s, scope %s): not a writing token",
+                      ", ".join(map(str, files)), record.id, record.name, record.scope)
+        err.print(f"[red]forbidden: token {record.id} ({record.name}) is {record.scope}; importing needs an admin "
+                  "or agency token[/]")
+        raise typer.Exit(2)
+    audit.info("token %s (%s, scope agency, agency %s) imports %s", record.id, record.name, record.agency,
+               ", ".join(map(str, files)))
+    authoriser = ImportAuthoriser(graph.store, record)
+    authoriser.learn_files(files, format_name, context)
+    return authoriser, user
 
 
 @contextmanager
@@ -256,16 +297,31 @@ def imports(
 @app.command()
 def export(
     ctx: typer.Context,
-    format_name: Annotated[str, typer.Option("--format", help="Output format")] = "jsonl",
-    out_file: Annotated[Optional[Path], typer.Option("--out", help="File to write (default: standard output)")] = None,
+    format_name: Annotated[str, typer.Option("--format", help="jsonl (native), xlsx (one workbook) or csv (a "
+                                                              "folder of files), the last two in the template's layout")] = "jsonl",
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="File to write (default: standard output); "
+                                                                   "for xlsx a file and for csv a folder, required")] = None,
 ) -> None:
-    """Write the whole registry in the native format; importing it into an empty store gives the same export."""
+    """Write the whole registry: in the native format (importing it into an empty store gives the same export),
+    or in the spreadsheet template's layout (xlsx, csv) for an agency to edit and import again; cells that a
+    spreadsheet would take for a formula are written with a leading quote, which the importers strip."""
     from registry.export import write_jsonl
 
     state: State = ctx.obj
-    if format_name != "jsonl":
-        err.print(f"[red]Unknown export format {format_name!r}; available: jsonl[/]")
+    if format_name not in ("jsonl", "xlsx", "csv"):
+        err.print(f"[red]Unknown export format {format_name!r}; available: jsonl, xlsx, csv[/]")
         raise typer.Exit(2)
+    if format_name in ("xlsx", "csv"):
+        from registry import export_tabular
+
+        if out_file is None:
+            err.print(f"[red]--out is required for {format_name}: a {'file' if format_name == 'xlsx' else 'folder'}[/]")
+            raise typer.Exit(2)
+        with opened_graph(state) as graph:
+            writer = export_tabular.write_xlsx if format_name == "xlsx" else export_tabular.write_csv
+            count = writer(graph, out_file, state.pillars)
+        err.print(f"{count} rows written to {out_file}")
+        return
     with opened_graph(state) as graph:
         if out_file is None:
             count = write_jsonl(graph, sys.stdout, state.pillars)

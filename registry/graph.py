@@ -12,11 +12,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph_model import ENTITY_LABEL, NODE_TYPES, RELATIONSHIP_TYPES, RULES, derive_schema
+from graph_model.nodes import HISTORY_LABEL, REVISION_FIELD, HistoryRecord
 from graph_model.schema import SEARCH_PROPERTY
 from registry.store.protocol import GraphStore, Row
 from registry.text_search import FOLDS, folded_cypher, search_text
 
 PAGE_SIZE = 1000
+
+# Neo4j reads at read-committed: a transaction that checks a revision it has not locked may act on a value another
+# transaction is about to replace (a lost update). Writing a property first takes the write lock, so the check
+# that follows sees the latest committed revision (Neo4j's documented remedy; FalkorDB runs writes one at a time,
+# where it costs nothing). Set and removed at once, so nothing is left behind.
+_LOCK = "SET {0}._lock = true REMOVE {0}._lock"
 
 
 def node_label(label: str) -> str:
@@ -215,7 +222,8 @@ class RegistryGraph:
     # --- writes ------------------------------------------------------------------------------------------
 
     def upsert_nodes(self, label: str, rows: list[Row], batch_size: int = PAGE_SIZE) -> int:
-        """Create or replace nodes of one type; each row is the full property map (with `id`).
+        """Create or replace nodes of one type; each row is the full property map (with `id`). Raw: no history and
+        no revision check (tests, restores); imports and the API write through `write_nodes`.
 
         The loader refuses a record whose id belongs to another type before it gets here; Neo4j's constraint on
         Entity.id backs that up. (MERGE on Entity alone and then SET the type label would guard FalkorDB too,
@@ -226,7 +234,8 @@ class RegistryGraph:
         return self.store.write_batches(query, _chunks(searchable, batch_size))
 
     def upsert_relationships(self, rel_type: str, rows: list[Row], batch_size: int = PAGE_SIZE) -> int:
-        """Create or replace relationships of one type; rows are {from, to, props}."""
+        """Create or replace relationships of one type; rows are {from, to, props}. Raw, like `upsert_nodes`: a
+        restore of a backup's relationships; everything else goes through `write_relationships`."""
         query = (
             f"UNWIND $rows AS row "
             f"MATCH (a:{ENTITY_LABEL} {{id: row.from}}) MATCH (b:{ENTITY_LABEL} {{id: row.to}}) "
@@ -234,6 +243,124 @@ class RegistryGraph:
         )
         return self.store.write_batches(query, _chunks(rows, batch_size))
 
+    # --- writes with history and revisions ---------------------------------------------------------------------
+
+    def write_nodes(self, label: str, rows: list[Row], create: bool, batch_size: int = PAGE_SIZE,
+                    common: Row | None = None) -> set[str]:
+        """Create (`create`) or update nodes of one type, each with its history record, in one statement per
+        batch; returns the ids NOT written because their revision was no longer the one expected.
+
+        Each row is {id, props, expected, change}: `props` the full property map (with the new `revision`),
+        `expected` the revision the writer read (0: absent), `change` the Change node's own properties, or None for
+        a restore (the history comes with the backup). What all changes of the call share (`common`: when, by whom,
+        source, run) travels once, not per row: parameters are encoded in Python, so a row's size is import time.
+
+        The revision is compared after taking the node's lock and in the same statement as the write and its
+        history, so of two writers that read the same revision exactly one succeeds, and no write is ever without
+        its history record or the other way round."""
+        typed = node_label(label)
+        match = "MERGE" if create else "MATCH"
+        with_history = [row for row in rows if row.get("change") is not None]
+        restored = [row for row in rows if row.get("change") is None]
+        lost: set[str] = set()
+        for batch_rows, history in ((with_history, True), (restored, False)):
+            query = (f"UNWIND $rows AS row {match} (n:{ENTITY_LABEL}:{typed} {{id: row.id}}) {_LOCK.format('n')} "
+                     f"WITH n, row WHERE coalesce(n.{REVISION_FIELD}, 0) = row.expected SET n = row.props "
+                     + (f"CREATE (c:{HISTORY_LABEL}) SET c = row.change, c += $common, c.entity_id = row.id, "
+                        "c.entity_type = $label " if history else "")
+                     + "RETURN n.id AS id")
+            for chunk in _chunks(batch_rows, batch_size):
+                searchable = [{**row, "props": {**row["props"], SEARCH_PROPERTY: search_text(row["props"])}}
+                              for row in chunk]
+                params = {"rows": searchable, "common": common or {}, "label": label}
+                written = {found["id"] for found in self.store.write(query, params)}
+                lost.update(row["id"] for row in chunk if row["id"] not in written)
+        return lost
+
+    def write_relationships(self, rel_type: str, groups: list[Row], batch_size: int = PAGE_SIZE,
+                            common: Row | None = None) -> set[str]:
+        """Create or update relationships of one type with their history, grouped by their `from` entity, whose
+        revision each group raises by one (an entity's revision counts changes to it and to its outgoing links);
+        returns the `from` ids NOT written because their revision was not the one a group expected.
+
+        Each group is {from, expected (None: no check), rels: [{to, props, change}]}; the statement adds to
+        `change` the ends, the type, `common` (as for `write_nodes`) and the revision. A `from` appears in at most
+        one group of a call."""
+        typed = relationship_type(rel_type)
+        query = (
+            f"UNWIND $rows AS g MATCH (a:{ENTITY_LABEL} {{id: g.from}}) {_LOCK.format('a')} "
+            f"WITH a, g WHERE g.expected IS NULL OR coalesce(a.{REVISION_FIELD}, 0) = g.expected "
+            f"SET a.{REVISION_FIELD} = coalesce(a.{REVISION_FIELD}, 0) + 1 "
+            f"WITH a, g, a.{REVISION_FIELD} AS revision UNWIND g.rels AS rel "
+            f"MATCH (b:{ENTITY_LABEL} {{id: rel.to}}) MERGE (a)-[r:{typed}]->(b) SET r = rel.props "
+            f"CREATE (c:{HISTORY_LABEL}) SET c = rel.change, c += $common, c.entity_id = g.from, "
+            f"c.rel_type = $rel_type, c.target_id = rel.to, c.{REVISION_FIELD} = revision "
+            "RETURN DISTINCT g.from AS id"
+        )
+        lost: set[str] = set()
+        for chunk in _group_chunks(groups, batch_size):
+            params = {"rows": chunk, "common": common or {}, "rel_type": rel_type}
+            written = {found["id"] for found in self.store.write(query, params)}
+            lost.update(group["from"] for group in chunk if group["from"] not in written)
+        return lost
+
+    def delete_relationship(self, rel_type: str, source: str, target: str, expected: int | None,
+                            change: Row) -> int | None:
+        """Delete one relationship with its history record, raising its `from` entity's revision, in one
+        statement; `expected` (if given) must be that entity's revision. Returns the new revision, or None when
+        nothing was deleted (no such relationship, or another revision)."""
+        # The relationship is matched after the lock, so of two concurrent unlinks the second finds nothing.
+        rows = self.store.write(
+            f"MATCH (a:{ENTITY_LABEL} {{id: $from}}) {_LOCK.format('a')} "
+            f"WITH a WHERE $expected IS NULL OR coalesce(a.{REVISION_FIELD}, 0) = $expected "
+            f"MATCH (a)-[r:{relationship_type(rel_type)}]->(b:{ENTITY_LABEL} {{id: $to}}) "
+            f"SET a.{REVISION_FIELD} = coalesce(a.{REVISION_FIELD}, 0) + 1 DELETE r "
+            f"CREATE (c:{HISTORY_LABEL}) SET c = $change, c.{REVISION_FIELD} = a.{REVISION_FIELD} "
+            f"RETURN a.{REVISION_FIELD} AS revision",
+            {"from": source, "to": target, "expected": expected, "change": change})
+        return rows[0]["revision"] if rows else None
+
+    def revisions(self, ids: list[str]) -> dict[str, int]:
+        """The revision of each stored entity among `ids` (0 for one stored before revisions were kept)."""
+        if not ids:
+            return {}
+        rows = self.store.read(
+            f"UNWIND $ids AS id MATCH (n:{ENTITY_LABEL} {{id: id}}) "
+            f"RETURN n.id AS id, coalesce(n.{REVISION_FIELD}, 0) AS revision", {"ids": ids})
+        return {row["id"]: row["revision"] for row in rows}
+
+    def restore_history(self, rows: list[Row], batch_size: int = PAGE_SIZE) -> int:
+        """Put history records back as they were (a restore): MERGE on their id, so a re-run adds nothing."""
+        return self.store.write_batches(f"UNWIND $rows AS row MERGE (c:{HISTORY_LABEL} {{id: row.id}}) SET c = row",
+                                        _chunks(rows, batch_size))
+
+    def history_ids(self, ids: list[str]) -> set[str]:
+        """Which of these history record ids are stored."""
+        if not ids:
+            return set()
+        rows = self.store.read(f"UNWIND $ids AS id MATCH (c:{HISTORY_LABEL} {{id: id}}) RETURN c.id AS id",
+                               {"ids": ids})
+        return {row["id"] for row in rows}
+
+    def iter_history(self, page_size: int = PAGE_SIZE) -> Iterator[dict[str, Any]]:
+        """Every history record's properties, oldest first (ids sort by time), read in keyset pages."""
+        after = ""
+        while True:
+            rows = self.store.read(
+                f"MATCH (c:{HISTORY_LABEL}) WHERE c.id > $after RETURN properties(c) AS props "
+                "ORDER BY c.id LIMIT $limit", {"after": after, "limit": page_size})
+            for row in rows:
+                yield row["props"]
+            if len(rows) < page_size:
+                return
+            after = rows[-1]["props"]["id"]
+
+    def history(self, entity_id: str, first: int | None = None, before: str | None = None) -> list[HistoryRecord]:
+        """The changes of one entity and of the relationships at either of its ends, newest first (see
+        registry.history)."""
+        from registry.history import entity_history
+
+        return entity_history(self.store, entity_id, first, before)
 
     def record_import_run(self, run_id: str, props: dict[str, Any]) -> None:
         """Keep a record of an import run (label ImportRun, outside the entity graph)."""
@@ -251,3 +378,17 @@ class RegistryGraph:
 def _chunks(rows: list[Row], size: int) -> Iterator[list[Row]]:
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
+
+
+def _group_chunks(groups: list[Row], size: int) -> Iterator[list[Row]]:
+    """Groups in chunks of about `size` relationships (a group is never split: its revision rises once)."""
+    chunk: list[Row] = []
+    count = 0
+    for group in groups:
+        chunk.append(group)
+        count += len(group["rels"])
+        if count >= size:
+            yield chunk
+            chunk, count = [], 0
+    if chunk:
+        yield chunk

@@ -6,6 +6,10 @@ store (id clashes across types, unknown ends, end types, cardinality) before it 
 fails a check becomes a reject and the rest of the batch still loads. Each batch is one transaction and every
 write is an idempotent upsert, so an import killed half-way leaves whole batches behind and a re-run completes
 it. A dry run does every check and reports what would change, writing nothing.
+
+Every record written is recorded in the history (a `Change` node, in the same statement as the write) and raises
+its entity's revision; a write applies only if the entity is still at the revision this import read, so an import
+never overwrites another writer's change (the record becomes a reject). See registry/history.py.
 """
 
 from __future__ import annotations
@@ -16,14 +20,14 @@ import hashlib
 import json
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from graph_model import DEFAULT_PILLARS, RULES, Node, PillarTaxonomy, Relationship, to_raw
-from graph_model.nodes import stored_content
+from graph_model.nodes import REVISION_FIELD, ChangeAction, HistoryRecord, changes_json, stored_content
 from importers import ImportContext, ImportItem, Location, Parsed, Reject, importer_for
 from registry.graph import RegistryGraph
 from registry.import_memory import ClaimedEnds, SeenRecords, digest_bits
@@ -31,6 +35,8 @@ from registry.pipelined import PipelinedWrites
 
 NODES = "nodes"
 RELATIONSHIPS = "relationships"
+HISTORY = "history"  # history records restored from a backup (counted only when a file holds some)
+RETIRED = "retired"
 OUTCOMES = ("created", "updated", "unchanged")
 MAX_REJECTS_KEPT_IN_RUN = 1000
 
@@ -149,6 +155,7 @@ class Loader:
         user: str | None = None,
         dry_run: bool = False,
         progress: Callable[[int], None] | None = None,
+        authorise: Callable[[list[Parsed]], list[tuple[Parsed, Reject]]] | None = None,
     ) -> None:
         self.graph = graph
         self.batch_size = batch_size
@@ -157,6 +164,8 @@ class Loader:
         self.user = user or _current_user()
         self.dry_run = dry_run
         self.progress = progress or (lambda records: None)
+        # Refuses what the import's token may not write (registry.access.ImportAuthoriser); None: no check.
+        self.authorise = authorise
 
     def load_files(self, files: list[Path], format_name: str | None = None,
                    context: ImportContext | None = None) -> LoadReport:
@@ -172,21 +181,39 @@ class Loader:
         self._run(report, items)
         return report
 
-    def load_items(self, items: Callable[[], Iterable[ImportItem]]) -> LoadReport:
-        """Load from a re-iterable source of items (called once per pass)."""
+    def load_items(self, items: Callable[[], Iterable[ImportItem]], expected: Mapping[str, int] | None = None,
+                   change_source: str | None = None) -> LoadReport:
+        """Load from a re-iterable source of items (called once per pass).
+
+        `expected` maps entity ids to the revision the writer read (optimistic concurrency): a node record of such
+        an id, or a relationship starting at it, is refused unless the stored revision is still that one.
+        `change_source` is what the history records name as the change's source (the API's token id); by
+        default, this import run."""
         report = self._new_report()
-        self._run(report, items)
+        self._run(report, items, expected, change_source)
         return report
 
     def _new_report(self) -> LoadReport:
         started = self.clock()
         return LoadReport(new_run_id(started), started, user=self.user, dry_run=self.dry_run)
 
-    def _run(self, report: LoadReport, items: Callable[[], Iterable[ImportItem]]) -> None:
+    def _run(self, report: LoadReport, items: Callable[[], Iterable[ImportItem]],
+             expected: Mapping[str, int] | None = None, change_source: str | None = None) -> None:
         if not self.dry_run:
             self.graph.ensure_schema()
             self.graph.record_import_run(report.run_id, report.run_properties("running"))
-        _Session(self, report).load(items)
+        try:
+            _Session(self, report, expected, change_source).load(items)
+        except BaseException:
+            # Whole batches already written stay (a re-run completes them); the run says it did not finish. A
+            # killed process cannot say so: its run stays "running" for good.
+            report.finished_at = self.clock()
+            if not self.dry_run:
+                try:
+                    self.graph.record_import_run(report.run_id, report.run_properties("failed"))
+                except Exception:  # the store itself may be what failed; the original error matters more
+                    pass
+            raise
         report.finished_at = self.clock()
         if not self.dry_run:
             self.graph.record_import_run(report.run_id, report.run_properties("completed"))
@@ -195,7 +222,8 @@ class Loader:
 class _Session:
     """The state of one import: ids seen so far, relationship ends claimed, the report."""
 
-    def __init__(self, loader: Loader, report: LoadReport) -> None:
+    def __init__(self, loader: Loader, report: LoadReport, expected: Mapping[str, int] | None = None,
+                 change_source: str | None = None) -> None:
         self.loader = loader
         self.graph = loader.graph
         self.report = report
@@ -211,12 +239,25 @@ class _Session:
         self.dry_run = loader.dry_run
         self.processed = 0
         self.now = loader.clock()
+        # History: each change record's id sorts by time (fixed-width UTC stamp, the run, a counter).
+        self.expected: dict[str, int] = dict(expected or {})
+        self.explicit = set(self.expected)
+        # Only the operator (an import without a token) restores a backup's records as they were, without history.
+        self.restoring = loader.authorise is None
+        self.change_source = change_source or report.run_id
+        stamp = self.now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
+        self.change_prefix = f"change:{stamp}-{report.run_id.rsplit('-', 1)[-1]}"
+        self.change_count = 0
+        # Nodes another writer changed between this import's read and its write: not written, and so neither are
+        # this import's relationships at them.
+        self.lost: dict[str, Location] = {}
 
     # --- passes ------------------------------------------------------------------------------------------
 
     def load(self, items: Callable[[], Iterable[ImportItem]]) -> None:
         """Both passes, each batch's writes running while the next batch is prepared; every node is written
-        before the first relationship is checked (its ends must be found in the store)."""
+        before the first relationship is checked (its ends must be found in the store). History records of a
+        backup are restored in the second pass (a third would read every file once more)."""
         with PipelinedWrites() as self.writes:
             self._node_pass(items)
             self.writes.flush()
@@ -238,35 +279,92 @@ class _Session:
 
     def _relationship_pass(self, items: Callable[[], Iterable[ImportItem]]) -> None:
         batch: list[Parsed] = []
+        history: list[Parsed] = []
         for item in items():
             if isinstance(item, Parsed) and isinstance(item.record, Relationship):
                 batch.append(item)
                 if len(batch) >= self.loader.batch_size:
                     self._load_relationships(batch)
                     batch = []
+            elif isinstance(item, Parsed) and isinstance(item.record, HistoryRecord):
+                history.append(item)
+                if len(history) >= self.loader.batch_size:
+                    self._load_history(history)
+                    history = []
         self._load_relationships(batch)
+        self._load_history(history)
 
     def _reject(self, reject: Reject) -> None:
         self.report.rejects.append(reject)
 
+    def _authorised(self, batch: list[Parsed]) -> list[Parsed]:
+        """The batch less the records the import's token may not write; each refused one is a reject."""
+        if self.loader.authorise is None or not batch:
+            return batch
+        refused = self.loader.authorise(batch)
+        for item, reject in refused:
+            self._reject(reject)
+            if isinstance(item.record, Node):
+                self.node_rejected.setdefault(item.record.id, item.location)
+        self._advance(len(refused))
+        dropped = {id(item) for item, _ in refused}
+        return [item for item in batch if id(item) not in dropped]
+
     def _count(self, kind: str, outcome: str) -> None:
         self.report.counts[kind][outcome] += 1
+
+    def _uncount(self, kind: str, outcome: str) -> None:
+        """Take back a count: the record lost its race with another writer and was not written."""
+        counter = self.report.counts[kind]
+        counter[outcome] -= 1
+        if counter[outcome] <= 0:
+            del counter[outcome]
 
     def _advance(self, records: int) -> None:
         self.processed += records
         self.loader.progress(self.processed)
 
     def _note_change(self, outcome: Literal["created", "updated"], record_type: str, key: str, location: Location,
-                     before: dict[str, Any] | None, after: dict[str, Any]) -> None:
-        """In a dry run, keep what would change (field by field for an update)."""
-        if not self.dry_run:
-            return
+                     before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+        """What changes, field by field (before None: created): a dry run reports it, a write records it."""
         if before is None:
             fields = {name: (None, value) for name, value in after.items()}
         else:
             fields = {name: (before.get(name), after.get(name)) for name in sorted(set(before) | set(after))
                       if before.get(name) != after.get(name)}
-        self.report.changes.append(Change(outcome, record_type, key, location, fields))
+        if self.dry_run:
+            self.report.changes.append(Change(outcome, record_type, key, location, fields))
+        return fields
+
+    def _history(self, action: ChangeAction, fields: dict[str, tuple[Any, Any]], record_source: Any,
+                 revision: int | None = None) -> dict[str, Any]:
+        """The properties of one record's Change node that are its own; the write statement adds the entity (and
+        for a relationship its ends, type and revision) and `change_common`, what every change of the import
+        shares."""
+        self.change_count += 1
+        change: dict[str, Any] = {
+            "id": f"{self.change_prefix}-{self.change_count:07d}", "action": action.value,
+            "record_source": record_source,
+            "changes_json": changes_json({name: {"before": before, "after": after}
+                                          for name, (before, after) in fields.items()}),
+        }
+        if revision is not None:
+            change[REVISION_FIELD] = revision
+        return change
+
+    @property
+    def change_common(self) -> dict[str, Any]:
+        return {"at": _iso(self.now), "by": self.loader.user, "source": self.change_source,
+                "import_run": self.report.run_id}
+
+    def _stale(self, entity_id: str, current: int, read: int, explicit: bool) -> tuple[str, str]:
+        """The field and reason of a record refused because its entity changed since the writer read it."""
+        if explicit:
+            return "expectedRevision", (f"{entity_id!r} is at revision {current}, not {read}: it was changed since "
+                                        "you read it; read it again and retry")
+        return REVISION_FIELD, (f"{entity_id!r} was changed by another writer (now at revision {current}) after "
+                                f"this import read it at revision {read}; not overwritten: import this record again "
+                                "to apply it")
 
     def _provenance(self, record: Node | Relationship, location: Location,
                     stored: dict[str, Any] | None) -> dict[str, Any]:
@@ -284,6 +382,7 @@ class _Session:
     def _load_nodes(self, batch: list[Parsed]) -> None:
         if not batch:
             return
+        batch = self._authorised(batch)
         fresh: list[Parsed] = []
         for item in batch:
             node = item.record
@@ -302,7 +401,8 @@ class _Session:
             fresh.append(item)
         self._advance(len(batch))
         stored = self.graph.fetch_nodes([item.record.id for item in fresh])  # type: ignore[union-attr]
-        writes: dict[str, list[dict[str, Any]]] = {}
+        writes: dict[tuple[str, bool], list[dict[str, Any]]] = {}
+        pending: dict[str, tuple[Parsed, str, int]] = {}
         for item in fresh:
             node = item.record
             assert isinstance(node, Node)
@@ -314,28 +414,69 @@ class _Session:
                                     f"id {node.id!r} already belongs to an entity of type {existing.type}",
                                     node.type, node.id))
                 continue
+            current = int(existing.props.get(REVISION_FIELD) or 0) if existing is not None else 0
+            wanted = self.expected.pop(node.id, None)
+            if wanted is not None and wanted != current:
+                self._refuse_node(item, node, *self._stale(node.id, current, wanted, explicit=True))
+                continue
             if self.dry_run:
                 self.accepted_types[node.id] = node.type
             before = stored_content(existing.props) if existing else None
             if existing is not None and before == node.content():
                 self._count(NODES, "unchanged")
                 continue
+            if existing is not None and node.revision is not None and node.revision != current:
+                # A record that names its revision (an edited export) was read at that revision.
+                self._refuse_node(item, node, *self._stale(node.id, current, node.revision, explicit=False))
+                continue
             outcome = "updated" if existing is not None else "created"
             self._count(NODES, outcome)
-            self._note_change(outcome, node.type, node.id, item.location, before, node.content())
+            fields = self._note_change(outcome, node.type, node.id, item.location, before, node.content())
             row = to_raw(node)
             row.pop("type")
             row.update(self._provenance(node, item.location, existing.props if existing else None))
-            writes.setdefault(node.type, []).append(row)
+            if existing is None and node.revision is not None and self.restoring:
+                row[REVISION_FIELD] = node.revision  # a restore: revision and history come from the backup
+                change = None
+            else:
+                row[REVISION_FIELD] = current + 1
+                change = self._history(_node_action(before, node.content(), fields), fields, row["source"],
+                                       revision=current + 1)
+            writes.setdefault((node.type, existing is None), []).append(
+                {"id": node.id, "props": row, "expected": current, "change": change})
+            pending[node.id] = (item, outcome, current)
         if not self.dry_run:
-            for label, rows in writes.items():
-                self.writes.submit(self.graph.upsert_nodes, label, rows, self.loader.batch_size)
+            for (label, create), rows in writes.items():
+                self.writes.submit(self.graph.write_nodes, label, rows, create, self.loader.batch_size,
+                                   self.change_common, then=self._after_nodes(label, pending))
+
+    def _refuse_node(self, item: Parsed, node: Node, field_name: str, reason: str) -> None:
+        self.node_rejected.setdefault(node.id, item.location)
+        self.lost[node.id] = item.location
+        self._reject(Reject(item.location, field_name, reason, node.type, node.id))
+
+    def _after_nodes(self, label: str, pending: dict[str, tuple[Parsed, str, int]]) -> Callable[[set[str]], None]:
+        """What to do once a node write is done: each record another writer changed first (its revision moved
+        between this import's read and its write) becomes a reject instead of a count."""
+        def then(lost: set[str]) -> None:
+            if not lost:
+                return
+            now = self.graph.revisions(sorted(lost))
+            for node_id in sorted(lost):
+                item, outcome, read = pending[node_id]
+                self._uncount(NODES, outcome)
+                field_name, reason = self._stale(node_id, now.get(node_id, 0), read,
+                                                 explicit=node_id in self.explicit)
+                self.lost[node_id] = item.location
+                self._reject(Reject(item.location, field_name, reason, label, node_id))
+        return then
 
     # --- relationships -----------------------------------------------------------------------------------
 
     def _load_relationships(self, batch: list[Parsed]) -> None:
         if not batch:
             return
+        batch = self._authorised(batch)
         ends = sorted({end for item in batch for end in (item.record.source_id, item.record.target_id)})  # type: ignore[union-attr]
         self._advance(len(batch))
         types = {**self.graph.fetch_types(ends), **{end: self.accepted_types[end] for end in ends
@@ -372,6 +513,8 @@ class _Session:
     def _end_problem(self, rel: Relationship, types: dict[str, str]) -> tuple[str, str] | None:
         rule = RULES[rel.rel_type]
         for field_name, end_id, allowed in (("from", rel.source_id, rule.sources), ("to", rel.target_id, rule.targets)):
+            if end_id in self.lost:
+                return field_name, f"entity {end_id!r} was not written (see the reject at {self.lost[end_id]})"
             end_type = types.get(end_id)
             if end_type is None:
                 if end_id in self.node_rejected:
@@ -393,9 +536,17 @@ class _Session:
             ids = sorted({rel.target_id if incoming else rel.source_id for _, rel in group})
             for node_id, others in self.graph.neighbours(rel_type, ids, incoming).items():
                 linked[(node_id, incoming)] = others
+        checked = sorted({rel.source_id for _, rel in group if rel.source_id in self.expected})
+        current = self.graph.revisions(checked)
         rows: list[dict[str, Any]] = []
+        groups: dict[str, list[tuple[Parsed, str, dict[str, Any]]]] = {}
         for item, rel in group:
             key = (rel.source_id, rel.target_id)
+            wanted = self.expected.get(rel.source_id)
+            if wanted is not None and current.get(rel.source_id, 0) != wanted:
+                field_name, reason = self._stale(rel.source_id, current.get(rel.source_id, 0), wanted, explicit=True)
+                self._reject(Reject(item.location, field_name, reason, rel_type, f"{rel.source_id}->{rel.target_id}"))
+                continue
             violation = None
             for incoming, limit in limits:
                 end, other = (rel.target_id, rel.source_id) if incoming else (rel.source_id, rel.target_id)
@@ -421,13 +572,81 @@ class _Session:
                 continue
             outcome = "updated" if existing is not None else "created"
             self._count(RELATIONSHIPS, outcome)
-            self._note_change(outcome, rel_type, f"{rel.source_id} -{rel_type}-> {rel.target_id}", item.location,
-                              before, rel.content())
+            fields = self._note_change(outcome, rel_type, f"{rel.source_id} -{rel_type}-> {rel.target_id}",
+                                       item.location, before, rel.content())
             props = rel.properties()
             props.update(self._provenance(rel, item.location, existing))
-            rows.append({"from": rel.source_id, "to": rel.target_id, "props": props})
+            if existing is None and rel.import_run is not None and self.restoring:
+                # A restore (the record carries its provenance): its history comes with the backup.
+                rows.append({"from": rel.source_id, "to": rel.target_id, "props": props})
+                continue
+            action = ChangeAction.link if existing is None else ChangeAction.update_link
+            change = self._history(action, fields, props["source"])
+            groups.setdefault(rel.source_id, []).append(
+                (item, outcome, {"to": rel.target_id, "props": props, "change": change}))
         if not self.dry_run and rows:
             self.writes.submit(self.graph.upsert_relationships, rel_type, rows, self.loader.batch_size)
+        if not self.dry_run and groups:
+            writes = [{"from": source, "expected": self.expected.get(source), "rels": [rel for _, _, rel in members]}
+                      for source, members in groups.items()]
+            self.writes.submit(self.graph.write_relationships, rel_type, writes, self.loader.batch_size,
+                               self.change_common, then=self._after_relationships(rel_type, groups))
+
+    def _after_relationships(self, rel_type: str, groups: dict[str, list[tuple[Parsed, str, dict[str, Any]]]]
+                             ) -> Callable[[set[str]], None]:
+        """Once a relationship write is done: the links of an entity whose revision was not the one expected
+        (it changed after the writer read it) become rejects."""
+        def then(lost: set[str]) -> None:
+            if not lost:
+                return
+            now = self.graph.revisions(sorted(lost))
+            for source in sorted(lost):
+                for item, outcome, rel in groups[source]:
+                    self._uncount(RELATIONSHIPS, outcome)
+                    field_name, reason = self._stale(source, now.get(source, 0), self.expected.get(source, 0),
+                                                     explicit=source in self.explicit)
+                    self._reject(Reject(item.location, field_name, reason, rel_type, f"{source}->{rel['to']}"))
+        return then
+
+    # --- history (a restore) ----------------------------------------------------------------------------
+
+    def _load_history(self, batch: list[Parsed]) -> None:
+        """History records of a backup, put back verbatim (no new history for the restore itself); one already
+        stored is unchanged."""
+        if not batch:
+            return
+        if self.loader.authorise is not None:
+            # History is evidence: only the operator (who holds the store) restores it, never a token's import.
+            for item in batch:
+                self._reject(Reject(item.location, "type", "history records are restored only by an import "
+                                    "without a token (the operator's restore of a backup)", "Change",
+                                    getattr(item.record, "id", None)))
+            self._advance(len(batch))
+            return
+        counts = self.report.counts.setdefault(HISTORY, Counter())
+        records = [item.record for item in batch if isinstance(item.record, HistoryRecord)]
+        stored = self.graph.history_ids([record.id for record in records])
+        rows = []
+        for record in records:
+            if record.id in stored:
+                counts["unchanged"] += 1
+            else:
+                counts["created"] += 1
+                stored.add(record.id)
+                rows.append(record.stored())
+        self._advance(len(batch))
+        if not self.dry_run and rows:
+            self.writes.submit(self.graph.restore_history, rows, self.loader.batch_size)
+
+
+def _node_action(before: dict[str, Any] | None, after: dict[str, Any],
+                 fields: dict[str, tuple[Any, Any]]) -> ChangeAction:
+    """create, update, or retire (an update that sets status to retired)."""
+    if before is None:
+        return ChangeAction.create
+    if "status" in fields and after.get("status") == RETIRED:
+        return ChangeAction.retire
+    return ChangeAction.update
 
 
 def _interned_key(rel: Relationship) -> tuple[str, str, str]:

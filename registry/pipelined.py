@@ -4,6 +4,8 @@ An import spends its time in two places that need not wait for each other: Pytho
 and the database (executing the batch). One worker thread runs the writes in the order they were submitted,
 at most `depth` of them outstanding, so the store works on batch N while the loader prepares batch N+1.
 Reads for checks never need the writes still in flight: what this import wrote is tracked in memory.
+A write's result (e.g. the records another writer changed first, so they were not written) goes to its `then`
+callback on the submitting thread, in submission order, so the loader's report needs no lock.
 """
 
 from __future__ import annotations
@@ -21,18 +23,25 @@ class PipelinedWrites:
     def __init__(self, depth: int = 2) -> None:
         self.depth = depth
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="registry-writes")
-        self._pending: deque[Future[Any]] = deque()
+        self._pending: deque[tuple[Future[Any], Callable[[Any], None] | None]] = deque()
 
-    def submit(self, write: Callable[..., Any], *args: Any) -> None:
-        """Queue a write; blocks while `depth` writes are outstanding, and raises an earlier write's error."""
-        self._pending.append(self._pool.submit(write, *args))
-        while len(self._pending) > self.depth or (self._pending and self._pending[0].done()):
-            self._pending.popleft().result()
+    def submit(self, write: Callable[..., Any], *args: Any, then: Callable[[Any], None] | None = None) -> None:
+        """Queue a write; blocks while `depth` writes are outstanding, and raises an earlier write's error.
+        `then` gets the write's result once it is done (called from `submit` or `flush`, never the writer)."""
+        self._pending.append((self._pool.submit(write, *args), then))
+        while len(self._pending) > self.depth or (self._pending and self._pending[0][0].done()):
+            self._collect()
 
     def flush(self) -> None:
         """Wait for every queued write; raises the first that failed."""
         while self._pending:
-            self._pending.popleft().result()
+            self._collect()
+
+    def _collect(self) -> None:
+        future, then = self._pending.popleft()
+        result = future.result()
+        if then is not None:
+            then(result)
 
     def close(self) -> None:
         """Stop after the writes already queued (their errors are not raised: a failure is already on its way)."""

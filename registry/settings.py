@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from importers.limits import ImportLimits
+
 
 class Neo4jSettings(BaseSettings):
     """NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE."""
@@ -35,3 +37,5 @@ class RegistrySettings(BaseSettings):
     site_dir: Path = Field(default=Path("site"), description="The published sites (`registry docs build`), served "
                                                              "under /site by `registry serve`")
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
+    # The import limits (REGISTRY_IMPORT_MAX_FILE_BYTES, …): how large a file may be before it is refused.
+    import_limits: ImportLimits = Field(default_factory=ImportLimits)

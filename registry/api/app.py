@@ -3,6 +3,7 @@ sites under `/site`, on one store opened for the app's lifetime."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Literal
@@ -16,10 +17,11 @@ from strawberry.fastapi import GraphQLRouter
 
 from registry.api import queries, rest
 from registry.api.context import RequestContext
+from registry.api.limits import MAX_BODY_BYTES
 from registry.api.schema import build_schema
 from registry.api.tokens import ApiToken, find_token
 from registry.settings import RegistrySettings
-from registry.store import GraphStore, StoreError, open_store
+from registry.store import GraphStore, StoreError, StoreUnavailable, open_store
 
 
 class Health(BaseModel):
@@ -53,7 +55,10 @@ def create_app(settings: RegistrySettings | None = None, store: GraphStore | Non
     app = FastAPI(title="OneGov Architecture Registry",
                   description="Read the registry of Vietnam's digital-government architecture. "
                               "The data is served by GraphQL at `/graphql` (GraphiQL in a browser).",
-                  version="0.1.0", lifespan=lifespan)
+                  version="0.1.0", lifespan=lifespan,
+                  # Refused with 413 by its Content-Length before a byte is read, or while a chunked body streams
+                  # in: the token limit is checked only once a document is parsed, and 10 MB of whitespace has few.
+                  max_body_size=MAX_BODY_BYTES)
 
     async def context(request: Request) -> RequestContext:
         store_: GraphStore = request.app.state.store
@@ -83,7 +88,25 @@ def create_app(settings: RegistrySettings | None = None, store: GraphStore | Non
 
     if settings.site_dir.is_dir():  # the published sites (`registry docs build`), when built
         app.mount("/site", StaticFiles(directory=settings.site_dir, html=True), name="site")
+    app.add_exception_handler(RecursionError, _too_deep)
+    app.add_exception_handler(StoreUnavailable, _store_unavailable)
     return app
+
+
+async def _too_deep(request: Request, error: Exception) -> JSONResponse:
+    """A body nested past Python's recursion limit (`[[[[…]]]]` in the variables: 200 KB is enough) is the
+    client's doing: 400 with the reason, not a 500."""
+    message = "the request is nested too deeply to read"
+    return JSONResponse({"detail": message, "errors": [{"message": message}]}, status_code=400)
+
+
+async def _store_unavailable(request: Request, error: Exception) -> JSONResponse:
+    """The store is down or restarting: 503 with a retry hint and a message free of addresses and driver detail
+    (those go to the log), not a 500."""
+    logging.getLogger("registry.api").warning("store unavailable: %s", error)
+    message = StoreUnavailable.public
+    return JSONResponse({"detail": message, "errors": [{"message": message}]}, status_code=503,
+                        headers={"Retry-After": "5"})
 
 
 async def _authenticate(request: Request, store: GraphStore, token_required: bool) -> ApiToken | None:

@@ -14,3 +14,6 @@ MAX_AGENCY_DEPTH = 10
 """How many PART_OF steps the `agency` filter follows down from the named agency."""
 MAX_SEARCH_WORDS = 10
 """Words in a `search` text (each is one more test per scanned node)."""
+MAX_BODY_BYTES = 1 << 20
+"""Largest request body (1 MiB): a GraphQL document is at most MAX_TOKENS tokens and a write's fields a few
+thousand characters, so anything larger is refused with 413 before it is read to the end."""

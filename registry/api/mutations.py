@@ -9,13 +9,20 @@ scope — never the token); nothing is written.
 Writes go through the Loader, exactly like an import: the record is validated by `graph_model`, ends and
 cardinality are checked, and provenance says `api:<token name>`. Problems with the input come back as typed
 `MutationError`s (field and message), not as GraphQL errors.
+
+Every write is recorded in the history (by `api:<token name>`, source the token's id) in the same statement as
+the write. `expectedRevision` makes a write conditional: refused, with nothing written, unless the entity (for a
+link or unlink: its `from` entity) is still at that revision — compared in the write statement itself, so of two
+writers that read the same revision exactly one succeeds.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -31,14 +38,20 @@ from graph_model import (
     Relationship,
     parse_record,
 )
-from graph_model.nodes import PROVENANCE_FIELDS, stored_content
+from graph_model.identifiers import ENTITY_ID_RE
+from graph_model.nodes import (
+    PROVENANCE_FIELDS,
+    ChangeAction,
+    changes_json,
+    stored_content,
+)
 from graph_model.relationships import OWNABLE
 from importers import Location, Parsed
 from registry.api.errors import UserError
 from registry.api.limits import MAX_AGENCY_DEPTH
 from registry.api.tokens import ApiToken
 from registry.api.types import Entity, to_object
-from registry.graph import RegistryGraph, relationship_type
+from registry.graph import RegistryGraph
 from registry.loading import Loader
 from registry.store import GraphStore
 
@@ -49,6 +62,9 @@ _SUBTREE = (f"MATCH (root:Agency {{id: $root}})<-[:PART_OF*0..{MAX_AGENCY_DEPTH}
             "RETURN DISTINCT a.id AS id")
 STATUS_FIELD = "status"
 RETIRED = "retired"
+EXPECTED = "expectedRevision"
+EXPECTED_DESCRIPTION = ("Write only if the entity (for a link: its `from` entity) is still at this revision, as "
+                        "read before; else nothing is written and the error names the current revision.")
 
 
 class Forbidden(UserError):
@@ -115,10 +131,14 @@ class _Write:
         rows = self.store.read(_OWNER, {"id": entity_id})
         return rows[0]["owner"] if rows else None
 
-    def load(self, records: list[Node | Relationship]) -> list[MutationError]:
-        where = Location(f"api:{self.token.name}")
-        report = Loader(self.graph, user=f"api:{self.token.name}").load_items(
-            lambda: [Parsed(where, record) for record in records])
+    @property
+    def user(self) -> str:
+        return f"api:{self.token.name}"
+
+    def load(self, records: list[Node | Relationship], expected: dict[str, int] | None = None) -> list[MutationError]:
+        where = Location(self.user)
+        report = Loader(self.graph, user=self.user).load_items(
+            lambda: [Parsed(where, record) for record in records], expected=expected, change_source=self.token.id)
         audit.info("token %s (%s) wrote %s: %s", self.token.id, self.token.name,
                    ", ".join(_describe(record) for record in records), "ok" if report.ok else "with rejects")
         return [MutationError(field=reject.field, message=reject.reason) for reject in report.rejects]
@@ -152,7 +172,11 @@ def _errors(error: RecordError) -> list[MutationError]:
 
 # --- upsertEntity ------------------------------------------------------------------------------------------
 
-def _upsert(write: _Write, input: EntityInput) -> Any:
+def _expect(entity_id: str, revision: int | None) -> dict[str, int] | None:
+    return None if revision is None else {entity_id: revision}
+
+
+def _upsert(write: _Write, input: EntityInput, expected: int | None = None) -> Any:
     fields = input.fields
     if not isinstance(fields, dict):
         return EntityPayload(errors=[MutationError(field="fields", message="expected a JSON object of fields")])
@@ -192,7 +216,7 @@ def _upsert(write: _Write, input: EntityInput) -> Any:
     records: list[Node | Relationship] = [node]
     if owner is not None:
         records.append(parse_record({"type": "OWNS", "from": owner, "to": node.id}))  # type: ignore[arg-type]
-    errors = write.load(records)
+    errors = write.load(records, _expect(node.id, expected))
     return EntityPayload(entity=write.stored(node.id), errors=errors)
 
 
@@ -232,7 +256,8 @@ def _authorise_link(write: _Write, action: str, rel_type: str, source: str, targ
                                        "giving an entity an owner or moving it to another needs an admin token")
 
 
-def _link(write: _Write, rel_type: str, source: str, target: str, properties: Any) -> LinkPayload:
+def _link(write: _Write, rel_type: str, source: str, target: str, properties: Any,
+          expected: int | None = None) -> LinkPayload:
     if properties is not None and not isinstance(properties, dict):
         return LinkPayload(ok=False, errors=[MutationError(field="properties", message="expected a JSON object")])
     properties = dict(properties or {})
@@ -249,20 +274,42 @@ def _link(write: _Write, rel_type: str, source: str, target: str, properties: An
     except RecordError as error:
         return LinkPayload(ok=False, errors=_errors(error))
     _authorise_link(write, "link", rel_type, source, target)
-    errors = write.load([record])  # type: ignore[list-item]
+    errors = write.load([record], _expect(source, expected))  # type: ignore[list-item]
     return LinkPayload(ok=not errors, errors=errors)
 
 
-def _unlink(write: _Write, rel_type: str, source: str, target: str) -> LinkPayload:
+def _not_ids(**ids: str) -> list[MutationError]:
+    """Ids that cannot name an entity (checked before they reach a query: a NUL would cut a FalkorDB query)."""
+    return [MutationError(field=name, message=f"not an entity id: {value[:100]!r}")
+            for name, value in ids.items() if not ENTITY_ID_RE.match(value)]
+
+
+def _unlink(write: _Write, rel_type: str, source: str, target: str, expected: int | None = None) -> LinkPayload:
     if rel_type not in RELATIONSHIP_TYPES:
         return LinkPayload(ok=False, errors=[_unknown_relationship(rel_type)])
+    if bad := _not_ids(**{"from": source, "to": target}):
+        return LinkPayload(ok=False, errors=bad)
     _authorise_link(write, "unlink", rel_type, source, target)
-    rows = write.store.write(
-        f"MATCH (a:{ENTITY_LABEL} {{id: $from}})-[r:{relationship_type(rel_type)}]->"
-        f"(b:{ENTITY_LABEL} {{id: $to}}) DELETE r RETURN count(*) AS deleted", {"from": source, "to": target})
-    if not rows or not rows[0]["deleted"]:
-        return LinkPayload(ok=False, errors=[MutationError(
-            field="to", message=f"no {rel_type} relationship from {source!r} to {target!r}")])
+    missing = LinkPayload(ok=False, errors=[MutationError(
+        field="to", message=f"no {rel_type} relationship from {source!r} to {target!r}")])
+    stored = write.graph.fetch_relationships(rel_type, [(source, target)]).get((source, target))
+    if stored is None:
+        return missing
+    now = datetime.now(UTC)
+    before = stored_content(stored)
+    change = {
+        "id": f"change:{now.strftime('%Y%m%dT%H%M%S%f')}-{uuid.uuid4().hex[:8]}-0000001",
+        "at": now.isoformat().replace("+00:00", "Z"), "by": write.user, "source": write.token.id,
+        "action": ChangeAction.unlink.value, "entity_id": source, "rel_type": rel_type, "target_id": target,
+        "changes_json": changes_json({name: {"before": value, "after": None} for name, value in before.items()}),
+    }
+    if write.graph.delete_relationship(rel_type, source, target, expected, change) is None:
+        current = write.graph.revisions([source]).get(source, 0)
+        if expected is not None and current != expected:
+            return LinkPayload(ok=False, errors=[MutationError(
+                field=EXPECTED, message=f"{source!r} is at revision {current}, not {expected}: it was changed since "
+                                        "you read it; read it again and retry")])
+        return missing
     audit.info("token %s (%s) unlinked %s -%s-> %s", write.token.id, write.token.name, source, rel_type, target)
     return LinkPayload(ok=True)
 
@@ -274,7 +321,9 @@ def _unknown_relationship(rel_type: str) -> MutationError:
 
 # --- retireEntity ------------------------------------------------------------------------------------------
 
-def _retire(write: _Write, entity_id: str) -> Any:
+def _retire(write: _Write, entity_id: str, expected: int | None = None) -> Any:
+    if bad := _not_ids(id=entity_id):
+        return EntityPayload(errors=bad)
     stored = write.graph.fetch_nodes([entity_id]).get(entity_id)
     if stored is None:
         return EntityPayload(errors=[MutationError(field="id", message=f"no entity with id {entity_id!r}")])
@@ -294,7 +343,7 @@ def _retire(write: _Write, entity_id: str) -> Any:
         node = parse_record({"type": stored.type, **stored_content(stored.props), STATUS_FIELD: RETIRED})
     except RecordError as error:
         return EntityPayload(errors=_errors(error))
-    errors = write.load([node])  # type: ignore[list-item]
+    errors = write.load([node], _expect(entity_id, expected))  # type: ignore[list-item]
     return EntityPayload(entity=write.stored(entity_id), errors=errors)
 
 
@@ -303,21 +352,29 @@ def _retire(write: _Write, entity_id: str) -> Any:
 @strawberry.type(description="Write the registry (needs an admin or agency API token).")
 class Mutation:
     @strawberry.mutation(description="Create or update an entity; `owner` in the fields links it to its owner.")
-    async def upsert_entity(self, info: strawberry.Info, input: EntityInput) -> EntityPayload:  # type: ignore[valid-type]
+    async def upsert_entity(self, info: strawberry.Info, input: EntityInput,  # type: ignore[valid-type]
+                            expected_revision: Annotated[int | None, strawberry.argument(
+                                description=EXPECTED_DESCRIPTION)] = None) -> EntityPayload:
         target = f"{input.type} {input.fields.get('id') if isinstance(input.fields, dict) else '?'}"
-        return await _run(info, "upsertEntity", target, lambda write: _upsert(write, input))
+        return await _run(info, "upsertEntity", target, lambda write: _upsert(write, input, expected_revision))
 
     @strawberry.mutation(description="Create or update one relationship (its properties as a JSON object).")
     async def link(self, info: strawberry.Info, type: str, from_: Annotated[str, strawberry.argument(name="from")],
-                   to: str, properties: JSON | None = None) -> LinkPayload:
+                   to: str, properties: JSON | None = None,
+                   expected_revision: Annotated[int | None, strawberry.argument(
+                       description=EXPECTED_DESCRIPTION)] = None) -> LinkPayload:
         return await _run(info, "link", f"{from_} -{type}-> {to}",
-                          lambda write: _link(write, type, from_, to, properties))
+                          lambda write: _link(write, type, from_, to, properties, expected_revision))
 
     @strawberry.mutation(description="Delete one relationship.")
     async def unlink(self, info: strawberry.Info, type: str, from_: Annotated[str, strawberry.argument(name="from")],
-                     to: str) -> LinkPayload:
-        return await _run(info, "unlink", f"{from_} -{type}-> {to}", lambda write: _unlink(write, type, from_, to))
+                     to: str, expected_revision: Annotated[int | None, strawberry.argument(
+                         description=EXPECTED_DESCRIPTION)] = None) -> LinkPayload:
+        return await _run(info, "unlink", f"{from_} -{type}-> {to}",
+                          lambda write: _unlink(write, type, from_, to, expected_revision))
 
     @strawberry.mutation(description="Set the status of a System, Platform, Api or Infrastructure to retired.")
-    async def retire_entity(self, info: strawberry.Info, id: strawberry.ID) -> EntityPayload:  # type: ignore[valid-type]
-        return await _run(info, "retireEntity", str(id), lambda write: _retire(write, str(id)))
+    async def retire_entity(self, info: strawberry.Info, id: strawberry.ID,  # type: ignore[valid-type]
+                            expected_revision: Annotated[int | None, strawberry.argument(
+                                description=EXPECTED_DESCRIPTION)] = None) -> EntityPayload:
+        return await _run(info, "retireEntity", str(id), lambda write: _retire(write, str(id), expected_revision))

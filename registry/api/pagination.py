@@ -47,15 +47,16 @@ def encode_cursor(node_id: str) -> str:
     return base64.urlsafe_b64encode(node_id.encode()).decode()
 
 
-def decode_cursor(cursor: str | None) -> str:
-    """The id a cursor stands for ('' before the first node); a malformed cursor is the client's error."""
+def decode_cursor(cursor: str | None, valid: Callable[[str], bool] = is_valid_entity_id) -> str:
+    """The id a cursor stands for ('' before the first node); a malformed cursor is the client's error.
+    `valid` says what ids the listing has (entity ids by default; history pages use change ids)."""
     if cursor is None:
         return ""
     try:
         node_id = base64.urlsafe_b64decode(cursor.encode("ascii")).decode()
     except (binascii.Error, UnicodeError, ValueError):
         raise UserError(f"invalid cursor {cursor!r}") from None
-    if not is_valid_entity_id(node_id):
+    if not valid(node_id):
         raise UserError(f"invalid cursor {cursor!r}")
     return node_id
 

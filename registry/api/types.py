@@ -4,13 +4,17 @@ a node where at most one is allowed, else a paged connection whose edges carry t
 
 from __future__ import annotations
 
+from datetime import datetime
+from enum import Enum
 from functools import cache
 from typing import Any
 
 import strawberry
+from strawberry.scalars import JSON
 
 from graph_model import NODE_TYPES, RELATIONSHIP_TYPES, RULES, Node
 from graph_model.labels import TYPE_LABELS
+from graph_model.nodes import REVISION_FIELD, ChangeAction, HistoryRecord
 from registry.api.fields import PropertyField, property_fields
 from registry.api.limits import DEFAULT_FIRST, MAX_FIRST
 from registry.api.loaders import Link
@@ -18,8 +22,14 @@ from registry.api.naming import IN, OUT, Direction, lower_camel, relationship_fi
 from registry.api.pagination import PageInfo, check_first, decode_cursor, encode_cursor, page_info
 from registry.graph import StoredNode
 
-ENTITY_FIELDS: list[PropertyField] = property_fields(Node)
-FIELDS: dict[str, list[PropertyField]] = {label: property_fields(model) for label, model in NODE_TYPES.items()}
+REVISION = PropertyField(REVISION_FIELD, int | None, int, lambda value: value,
+                         "Revision: set by the registry, 1 when created and one more at each change of the entity "
+                         "or of its outgoing relationships (see `history`); give it as `expectedRevision` to write "
+                         "only if nobody changed the entity since you read it.")
+"""Not a field of the node models (the registry sets it), yet on every entity."""
+ENTITY_FIELDS: list[PropertyField] = [*property_fields(Node), REVISION]
+FIELDS: dict[str, list[PropertyField]] = {label: [*property_fields(model), REVISION]
+                                          for label, model in NODE_TYPES.items()}
 
 
 def _property_namespace(fields: list[PropertyField]) -> dict[str, Any]:
@@ -183,3 +193,46 @@ def _build() -> dict[str, Any]:
 
 
 OBJECT_TYPES: dict[str, Any] = _build()
+
+
+# --- history ---------------------------------------------------------------------------------------------------
+
+ChangeActionType: Any = strawberry.enum(Enum("ChangeAction", [(action.name, action.value) for action in ChangeAction]),
+                                         description="What a change did (retire: an update that set status to "
+                                                     "retired; update_link: a relationship's properties changed).")
+
+
+@strawberry.type(description="One field of a change: its value before and after (null: absent).")
+class FieldChange:
+    field: str
+    before: JSON | None
+    after: JSON | None
+
+
+@strawberry.type(name="Change", description="One recorded change of an entity or of a relationship at one of its "
+                                            "ends: who made it, when, from which token or import run, and what changed.")
+class ChangeType:
+    id: strawberry.ID
+    at: datetime = strawberry.field(description="When (UTC).")
+    by: str = strawberry.field(description="Who: `api:<token name>`, or the user who ran the import.")
+    source: str = strawberry.field(description="The API token's id, or the import run's id.")
+    import_run: str | None = strawberry.field(description="The import run the write belonged to (API writes have "
+                                                          "one too; an unlink has none).")
+    action: ChangeActionType  # type: ignore[valid-type]
+    entity_id: strawberry.ID = strawberry.field(description="The changed entity, or the relationship's `from`.")
+    entity_type: str | None
+    rel_type: str | None = strawberry.field(description="The relationship type, for a link change.")
+    to: strawberry.ID | None = strawberry.field(description="The relationship's `to`, for a link change.")
+    revision: int = strawberry.field(description="The revision of the entity (of the `from` entity, for a link "
+                                                 "change) this change made.")
+    changes: list[FieldChange] = strawberry.field(description="Each changed field, in name order.")
+
+
+def to_change(record: HistoryRecord) -> ChangeType:
+    """The GraphQL object of a history record."""
+    return ChangeType(
+        id=strawberry.ID(record.id), at=record.at, by=record.by, source=record.source, import_run=record.import_run,
+        action=ChangeActionType(ChangeAction(record.action).value), entity_id=strawberry.ID(record.entity), entity_type=record.entity_type,
+        rel_type=record.rel_type, to=strawberry.ID(record.to) if record.to else None, revision=record.revision,
+        changes=[FieldChange(field=name, before=values.get("before"), after=values.get("after"))
+                 for name, values in sorted(record.changes.items())])

@@ -29,6 +29,7 @@ from registry.analysis.compliance import (
     applies,
 )
 from registry.graph import RegistryGraph, type_of
+from registry.site.changes import EntityChanges, read_changes
 
 # What a relationship holds besides its ends and provenance (description, since, sync_method, …).
 REL_CONTENT_FIELDS = tuple(sorted({name for model in RELATIONSHIP_TYPES.values() for name in model.model_fields}
@@ -210,6 +211,7 @@ class SiteData:
     scores: dict[str, ComplianceScore]
     pillars: PillarTaxonomy = DEFAULT_PILLARS
     as_of: str | None = None
+    changes: dict[str, EntityChanges] = field(default_factory=dict)  # entity id → its change log
 
     def findings_about(self, entity_id: str) -> list[Finding]:
         return self._findings_by_entity.get(entity_id, [])
@@ -276,7 +278,9 @@ def latest_update(snapshot: Snapshot) -> str | None:
 def collect(graph: RegistryGraph, today: date | None = None, rules: list[Rule] | None = None) -> SiteData:
     """Read the registry and run the analysis once for the whole site."""
     snapshot = read_snapshot(graph)
+    changes = read_changes(graph.store)
     rules = load_rules() if rules is None else rules
     findings = analyze(graph, rules=rules, today=today)
     return SiteData(snapshot=snapshot, rules=rules, findings=findings,
-                    scores=compliance_scores(snapshot, rules, findings), as_of=latest_update(snapshot))
+                    scores=compliance_scores(snapshot, rules, findings), as_of=latest_update(snapshot),
+                    changes=changes)

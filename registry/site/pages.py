@@ -306,6 +306,25 @@ class PageContext:
         return [(i18n.field_name(name, self.lang), md(entity.props[name]))
                 for name in ("source", "import_run", "created_at", "updated_at") if entity.props.get(name)]
 
+    def change_rows(self, entity: Entity) -> tuple[list[tuple[str, str, str]], int]:
+        """The entity's later changes as (when, by, what) rows, newest first, and how many older ones are left out."""
+        log = self.site.data.changes.get(entity.id)
+        if log is None:
+            return [], 0
+        rows = []
+        for change in log.latest:
+            what = self.t(f"action_{change.action}") if f"action_{change.action}" in i18n.TEXT else md(change.action)
+            if change.rel_type and change.target:
+                outgoing = change.entity == entity.id
+                other = change.target if outgoing else change.entity
+                what += f": {md(i18n.relation_phrase(change.rel_type, outgoing, self.lang))} {self.link(other)}"
+            fields = [f"{md(i18n.field_name(name, self.lang))} {_before_after(self, values)}"
+                      for name, values in sorted(change.fields.items()) if name not in PROVENANCE_FIELDS]
+            if fields:
+                what += " — " + "; ".join(fields)
+            rows.append((md(change.at[:19].replace("T", " ")), md(change.by), what))
+        return rows, log.total - len(log.latest)
+
     # --- findings ------------------------------------------------------------------------------------------
     def reason(self, finding: Finding) -> str:
         return finding.reason if self.lang == "vi" else finding.reason_en
@@ -317,6 +336,16 @@ class PageContext:
             role_text = (role[0] if self.lang == "vi" else role[1]) if role else ref.role
             parts.append(f"{self.link(ref.id)} ({md(role_text)})")
         return ", ".join(parts)
+
+
+def _before_after(page: PageContext, values: dict[str, Any]) -> str:
+    def shown(value: Any) -> str:
+        if value is None or value == "" or value == []:
+            return "∅"
+        text = i18n.value_name(value, page.lang)
+        return md(text if len(text) <= 80 else text[:79] + "…")  # cut before escaping, never inside an escape
+
+    return f"{shown(values.get('before'))} → {shown(values.get('after'))}"
 
 
 # --- page builders -----------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from registry.settings import RegistrySettings
-from registry.store.protocol import GraphStore, Row, StoreError
+from registry.store.protocol import GraphStore, Row, StoreError, StoreUnavailable
 
 
 def open_store(settings: RegistrySettings, autostart: bool = True) -> GraphStore:
@@ -18,4 +18,4 @@ def open_store(settings: RegistrySettings, autostart: bool = True) -> GraphStore
     return EmbeddedStore(settings.data_dir, settings.graph, autostart=autostart)
 
 
-__all__ = ["GraphStore", "Row", "StoreError", "open_store"]
+__all__ = ["GraphStore", "Row", "StoreError", "StoreUnavailable", "open_store"]

@@ -17,7 +17,7 @@ from redis.backoff import NoBackoff
 
 from graph_model.schema import GraphSchema
 from registry.store.falkordb_server import NO_RETRY, FalkorDBServer
-from registry.store.protocol import Row, StoreError
+from registry.store.protocol import Row, StoreError, StoreUnavailable
 
 _RECONNECT = (redis.exceptions.ConnectionError, redis.exceptions.BusyLoadingError)
 
@@ -75,17 +75,29 @@ class EmbeddedStore:
             try:
                 return self._rows(method(query, dict(params or {})))
             except _RECONNECT as error:
-                # The server may have been restarted (e.g. `registry db stop` then `start` by another process).
+                # The server may have been restarted (e.g. `registry db stop` then `start` by another process)
+                # or have died: start it again (it replays its append-only file) and send the query again.
                 self._raise_if_last(error, attempt, attempts)
                 time.sleep(0.2 * attempt)
-                self.server.ensure_running()
+                self._restart()
             except redis.exceptions.ResponseError as error:
                 raise self._refused(error) from error
         raise AssertionError("unreachable")
 
     def _raise_if_last(self, error: Exception, attempt: int, attempts: int) -> None:
         if attempt == attempts:
-            raise StoreError(f"FalkorDB at {self.server.socket_path} is unreachable: {error}") from error
+            raise self._unavailable(f"FalkorDB at {self.server.socket_path} is unreachable: {error}") from error
+
+    def _restart(self) -> None:
+        try:
+            self.server.ensure_running()
+        except StoreError as error:
+            raise self._unavailable(str(error)) from error
+
+    def _unavailable(self, message: str) -> StoreUnavailable:
+        """A server that cannot write its files exits (it never acknowledges what it could not persist): say so
+        plainly, in one line, rather than report a connection error."""
+        return StoreUnavailable(self.server.write_failure_message() or message)
 
     @staticmethod
     def _refused(error: Exception) -> StoreError:
@@ -115,7 +127,7 @@ class EmbeddedStore:
             except _RECONNECT as error:
                 self._raise_if_last(error, attempt, attempts)
                 await asyncio.sleep(0.2 * attempt)
-                await asyncio.to_thread(self.server.ensure_running)
+                await asyncio.to_thread(self._restart)
             except redis.exceptions.ResponseError as error:
                 raise self._refused(error) from error
         raise AssertionError("unreachable")

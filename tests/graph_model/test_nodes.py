@@ -70,3 +70,29 @@ def test_dates_and_timestamps_are_typed():
     assert system.go_live.isoformat() == "2025-07-01"
     assert "created_at" in errors_of({"type": "System", "id": "system:a", "name": "x",
                                       "created_at": "2026-01-02T03:04:05"})  # no time zone
+
+
+def test_the_revision_is_the_registrys_not_content_and_not_input():
+    from graph_model import RecordError, parse_record
+    from graph_model.nodes import stored_content
+
+    assert stored_content({"id": "system:a", "name": "A", "revision": 3}) == {"id": "system:a", "name": "A"}
+    with pytest.raises(RecordError) as refused:
+        parse_record({"type": "System", "id": "system:a", "name": "A", "revision": 3})
+    assert [(problem.field, problem.message) for problem in refused.value.errors] == [("revision", "unknown field")]
+    node = parse_record({"type": "System", "id": "system:a", "name": "A"})
+    assert node.revision is None and node.with_revision(3).revision == 3
+    assert "revision" not in node.content()
+
+
+def test_a_history_record_round_trips_through_its_stored_properties():
+    from graph_model.nodes import HistoryRecord
+
+    record = HistoryRecord.model_validate({
+        "type": "Change", "id": "change:20260101T000000000000-abcd1234-0000002", "at": "2026-01-01T00:00:00Z",
+        "by": "api:lao-cai", "source": "token:1", "action": "link", "entity": "agency:tinh-15", "rel_type": "OWNS",
+        "to": "system:tinh-15.qlvb", "revision": 4, "changes": {"description": {"before": None, "after": "Sở"}}})
+    stored = record.stored()
+    assert stored["entity_id"] == "agency:tinh-15" and stored["target_id"] == "system:tinh-15.qlvb"
+    assert stored["changes_json"] == '{"description":{"after":"Sở","before":null}}'
+    assert HistoryRecord.from_stored(stored) == record

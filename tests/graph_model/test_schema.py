@@ -5,9 +5,14 @@ import json
 from graph_model import ENTITY_LABEL, NODE_TYPES, RULES, derive_schema, metamodel_json_schema, parse_record, to_raw
 
 
-def test_ids_are_unique_across_all_node_types():
+def test_ids_are_unique_across_all_node_types_and_history_records_have_their_own():
     schema = derive_schema()
-    assert [(c.label, c.property) for c in schema.constraints] == [(ENTITY_LABEL, "id")]
+    assert [(c.label, c.property) for c in schema.constraints] == [(ENTITY_LABEL, "id"), ("Change", "id")]
+
+
+def test_history_is_indexed_by_both_entities_a_change_concerns():
+    indexes = {(index.label, index.property) for index in derive_schema().indexes}
+    assert {("Change", "entity_id"), ("Change", "target_id")} <= indexes
 
 
 def test_every_node_type_has_an_id_index_and_filtered_fields_are_indexed():

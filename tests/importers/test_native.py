@@ -65,3 +65,18 @@ def test_directories_are_read_in_a_stable_sorted_order(tmp_path):
         (tmp_path / name).write_text("[]", encoding="utf-8")
     assert [p.relative_to(tmp_path).as_posix() for p in expand_paths([tmp_path])] == [
         "B.yml", "a.jsonl", "b/1.json", "b/2.yaml"]
+
+
+def test_a_json_line_longer_than_the_limit_is_refused_unread_and_the_next_lines_load(tmp_path):
+    from importers.limits import ImportLimits
+
+    path = tmp_path / "long.jsonl"
+    long_name = "x" * 5000
+    path.write_text('{"type": "Agency", "id": "agency:a", "name": "A", "level": "province"}\n'
+                    f'{{"type": "Agency", "id": "agency:b", "name": "{long_name}", "level": "province"}}\n'
+                    '{"type": "Agency", "id": "agency:c", "name": "C", "level": "province"}\n', encoding="utf-8")
+    context = ImportContext(limits=ImportLimits(max_document_bytes=1000))
+    items = list(importer_for(path).read(path, context))
+    assert [item.record.id for item in items if isinstance(item, Parsed)] == ["agency:a", "agency:c"]
+    [reject] = [item for item in items if isinstance(item, Reject)]
+    assert (reject.location.line, reject.field) == (2, "line") and "longer than 1,000 bytes" in reject.reason

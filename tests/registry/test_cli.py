@@ -59,6 +59,7 @@ def test_export_to_stdout_and_to_a_file_agree_and_round_trip(run, fixtures_dir, 
     run("export", "--format", "jsonl", "--out", str(tmp_path / "dump.jsonl"))
     assert (tmp_path / "dump.jsonl").read_text(encoding="utf-8") == exported
     assert "Văn phòng Chính phủ" in exported
+    assert '{"type":"Change"' in exported  # the backup holds the history too
     run("db", "reset", "--yes")
     assert json.loads(run("stats", "--json").stdout)["nodes"]["total"] == 0
     run("import", str(tmp_path / "dump.jsonl"))

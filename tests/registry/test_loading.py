@@ -239,9 +239,24 @@ def test_each_run_is_recorded_with_its_files_checksums_and_counts(graph, fixture
     assert run["id"] == report.run_id and run["status"] == "completed"
     assert run["files"] == [str(path)] and run["formats"] == ["native"]
     assert run["checksums"] == ["sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()]
-    assert run["importer_versions"] == ["native/1.0"]
+    assert run["importer_versions"] == ["native/1.1"]
     assert (run["nodes_created"], run["relationships_created"], run["rejected"]) == (2, 1, 9)
     assert '"field": "colour"' in run["rejects_json"] and run["user"]
+
+
+def test_an_import_that_fails_half_way_is_recorded_as_failed_with_what_it_wrote(graph, fixtures_dir):
+    from importers import Location, Parsed
+    from graph_model import parse_record
+
+    def items():  # two records, then the source breaks (a disk error, a lost connection…)
+        yield Parsed(Location("feed", 1), parse_record({"type": "Agency", "id": "agency:a", "name": "A",
+                                                        "level": "province"}))
+        raise OSError("the source went away")
+
+    with pytest.raises(OSError):
+        Loader(graph, batch_size=1).load_items(items)
+    run = graph.import_runs()[0]
+    assert run["status"] == "failed" and run["finished_at"]
 
 
 def test_a_relationship_given_twice_in_one_batch_is_created_once(graph, tmp_path):

@@ -46,10 +46,11 @@ def test_every_node_type_is_an_entity_with_every_field_of_its_model(label):
     assert expected <= set(graphql_type.fields)
 
 
-def test_the_entity_interface_holds_the_common_node_fields():
+def test_the_entity_interface_holds_the_common_node_fields_and_the_registrys_revision():
     entity = SCHEMA.get_type("Entity")
     assert isinstance(entity, GraphQLInterfaceType)
-    assert set(entity.fields) == {lower_camel(name) for name in Node.model_fields}
+    assert set(entity.fields) == {lower_camel(name) for name in Node.model_fields} | {"revision"}
+    assert str(entity.fields["revision"].type) == "Int"
     assert isinstance(entity.fields["id"].type, GraphQLNonNull)
     assert not isinstance(entity.fields["nameEn"].type, GraphQLNonNull)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from registry.store import StoreError
 from registry.store.embedded import EmbeddedStore
 from registry.store.falkordb_server import FalkorDBServer
 
@@ -100,3 +101,17 @@ def test_a_registry_with_its_schema_comes_back_after_a_restart(server, fixtures_
     graph = RegistryGraph(EmbeddedStore(server.data_dir))
     assert graph.stats().as_dict() == before
     assert Loader(graph).load_files([fixtures_dir / "native" / "valid.yaml"]).counts["nodes"]["unchanged"] == 8
+
+
+def test_a_server_that_dies_while_starting_is_reported_at_once_with_its_log(server):
+    """A damaged append-only file makes the server exit while loading: the caller hears so in seconds, not
+    after the whole start timeout, and is pointed at the log."""
+    EmbeddedStore(server.data_dir).write("CREATE (:Entity:Team {id: 'team:a'})")
+    server.stop()
+    manifest = server.data_dir / "appendonlydir" / "appendonly.aof.manifest"
+    manifest.write_text("this is not a manifest\n")
+    started = time.monotonic()
+    with pytest.raises(StoreError) as error:
+        EmbeddedStore(server.data_dir)
+    assert time.monotonic() - started < 15
+    assert str(server.log_path) in str(error.value)

@@ -1,0 +1,104 @@
+"""Fault: the Neo4j server is stopped and started again while the API serves (the API process stays up).
+
+What must hold: while Neo4j is down, every request fails promptly and cleanly — REST and /health with a 503 and a
+JSON body, GraphQL with an error saying the store is unavailable — never a hang, a 500, a stack trace or a
+credential; once Neo4j is back, the same API process answers again without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from registry.api.app import create_app
+from registry.graph import RegistryGraph
+from registry.loading import Loader
+from registry.settings import RegistrySettings
+from registry.store import StoreUnavailable
+from registry.store.neo4j_store import Neo4jStore
+from tests.faults.conftest import PrivateNeo4j
+from tests.faults.support import free_port, wait_until
+
+pytestmark = pytest.mark.neo4j
+
+ENTITY = "agency:tinh-15"
+GRAPHQL = {"query": "query ($id: ID!) { entity(id: $id) { id name } }", "variables": {"id": ENTITY}}
+MAX_FAILURE_SECONDS = 20.0  # how long a request may take to say the store is down
+
+
+@pytest.fixture
+def api(private_neo4j: PrivateNeo4j, fixtures_dir: Path, tmp_path: Path) -> Iterator[str]:
+    """The API on a Neo4j store with the small valid inventory, served by uvicorn on loopback."""
+    store = Neo4jStore(private_neo4j.uri, private_neo4j.user, private_neo4j.password, private_neo4j.database)
+    store.delete_all()
+    assert Loader(RegistryGraph(store)).load_files([fixtures_dir / "native" / "valid.yaml"]).ok
+    app = create_app(RegistrySettings(store="neo4j", site_dir=tmp_path / "no-site"), store=store)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_until(lambda: server.started, 30, what="uvicorn to start")
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        if not private_neo4j.running():
+            private_neo4j.start()  # leave the session's server up for the next test
+        store.delete_all()
+        store.close()
+
+
+def assert_answers(client: httpx.Client) -> None:
+    assert client.get("/health").json()["status"] == "ok"
+    assert client.get(f"/api/entities/{ENTITY}").json()["id"] == ENTITY
+    body = client.post("/graphql", json=GRAPHQL).json()
+    assert body == {"data": {"entity": {"id": ENTITY, "name": "Ủy ban nhân dân tỉnh Lào Cai"}}}
+
+
+def assert_clean_failure(response: httpx.Response, elapsed: float, secret: str) -> None:
+    assert elapsed < MAX_FAILURE_SECONDS, f"{response.request.url.path} took {elapsed:.1f} s to fail"
+    assert response.headers["content-type"].startswith("application/json"), response.text
+    text = response.text
+    assert "Traceback" not in text and 'File "' not in text and secret not in text, text
+
+
+def test_requests_fail_cleanly_while_neo4j_is_down_and_succeed_once_it_is_back(
+        api: str, private_neo4j: PrivateNeo4j):
+    with httpx.Client(base_url=api, timeout=120) as client:
+        assert_answers(client)
+
+        private_neo4j.stop()
+        requests = [("GET", "/health", None), ("GET", f"/api/entities/{ENTITY}", None), ("POST", "/graphql", GRAPHQL)]
+
+        def timed(method: str, path: str, payload: dict | None) -> tuple[httpx.Response, float]:  # type: ignore[type-arg]
+            started = time.monotonic()
+            return client.request(method, path, json=payload), time.monotonic() - started
+
+        with ThreadPoolExecutor(len(requests)) as pool:  # three clients at once, as a served API sees them
+            answers = list(pool.map(lambda request: timed(*request), requests))
+        for (_, path, _), (response, elapsed) in zip(requests, answers, strict=True):
+            assert_clean_failure(response, elapsed, private_neo4j.password)
+            if path == "/graphql":
+                assert response.status_code in (200, 503)
+                body = response.json()
+                assert body.get("data") in (None, {"entity": None})
+                assert [error["message"] for error in body["errors"]] == [StoreUnavailable.public], body
+            else:
+                assert response.status_code == 503, response.text
+                assert response.json().get("detail", StoreUnavailable.public) == StoreUnavailable.public
+                assert response.json().get("status", "unavailable") == "unavailable"
+
+        private_neo4j.start()
+        # The driver finds the server again by itself; the API process was never restarted.
+        deadline = time.monotonic() + 30
+        while client.get("/health").status_code != 200:
+            assert time.monotonic() < deadline, "the API did not recover within 30 s of Neo4j's restart"
+            time.sleep(0.5)
+        assert_answers(client)
