@@ -156,8 +156,12 @@ class Loader:
         dry_run: bool = False,
         progress: Callable[[int], None] | None = None,
         authorise: Callable[[list[Parsed]], list[tuple[Parsed, Reject]]] | None = None,
+        ensure_schema: bool = True,
     ) -> None:
         self.graph = graph
+        # Constraints, indexes and the search-text back-fill (a scan of every entity) before writing; the API,
+        # which ensures them once at start-up, writes without (each mutation is a load of one or two records).
+        self.ensure_schema = ensure_schema
         self.batch_size = batch_size
         self.pillars = pillars
         self.clock = clock
@@ -200,7 +204,8 @@ class Loader:
     def _run(self, report: LoadReport, items: Callable[[], Iterable[ImportItem]],
              expected: Mapping[str, int] | None = None, change_source: str | None = None) -> None:
         if not self.dry_run:
-            self.graph.ensure_schema()
+            if self.ensure_schema:
+                self.graph.ensure_schema()
             self.graph.record_import_run(report.run_id, report.run_properties("running"))
         try:
             _Session(self, report, expected, change_source).load(items)

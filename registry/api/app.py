@@ -20,6 +20,7 @@ from registry.api.context import RequestContext
 from registry.api.limits import MAX_BODY_BYTES
 from registry.api.schema import build_schema
 from registry.api.tokens import ApiToken, find_token
+from registry.graph import RegistryGraph
 from registry.settings import RegistrySettings
 from registry.store import GraphStore, StoreError, StoreUnavailable, open_store
 
@@ -41,6 +42,8 @@ def create_app(settings: RegistrySettings | None = None, store: GraphStore | Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = store or await anyio.to_thread.run_sync(open_store, settings)
+        # Once here, not at every write: a mutation is a load of one or two records (registry/api/mutations.py).
+        await anyio.to_thread.run_sync(RegistryGraph(opened).ensure_schema)
         app.state.store = opened
         try:
             yield

@@ -137,7 +137,7 @@ class _Write:
 
     def load(self, records: list[Node | Relationship], expected: dict[str, int] | None = None) -> list[MutationError]:
         where = Location(self.user)
-        report = Loader(self.graph, user=self.user).load_items(
+        report = Loader(self.graph, user=self.user, ensure_schema=False).load_items(
             lambda: [Parsed(where, record) for record in records], expected=expected, change_source=self.token.id)
         audit.info("token %s (%s) wrote %s: %s", self.token.id, self.token.name,
                    ", ".join(_describe(record) for record in records), "ok" if report.ok else "with rejects")

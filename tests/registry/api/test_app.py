@@ -75,3 +75,20 @@ def test_registry_serve_answers_health_and_graphql(embedded_data_dir):
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
+
+
+def test_the_schema_is_ensured_at_start_up_so_a_mutation_on_an_empty_store_is_searchable(store):
+    """Writes through the API skip the schema check (a scan of every entity per mutation); the app makes the
+    constraints and search indexes once, when it starts."""
+    from registry.api.tokens import create_token
+
+    token = create_token(store, "admin", name="khoi-tao")[0]  # the store has never seen ensure_schema
+    upsert = ('mutation { upsertEntity(input: {type: "Agency", fields: {id: "agency:moi", name: "Sở Mới", '
+              'level: "province"}}) { errors { message } } }')
+    with TestClient(create_app(store=store)) as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        written = client.post("/graphql", json={"query": upsert}, headers=headers).json()
+        assert written["data"]["upsertEntity"]["errors"] == []
+        found = client.post("/graphql", json={"query": '{ agencies(filter: {search: "So Moi"}) { totalCount } }'},
+                            headers=headers).json()
+    assert found.get("data") == {"agencies": {"totalCount": 1}}, found
