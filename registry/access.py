@@ -27,15 +27,13 @@ from graph_model import ENTITY_LABEL, Node, Relationship
 from graph_model.nodes import stored_content
 from graph_model.relationships import OWNABLE
 from importers import ImportContext, ImportItem, Parsed, Reject, importer_for
-from registry.api.limits import MAX_AGENCY_DEPTH
+from registry.agency_tree import agency_subtree
 from registry.api.tokens import ApiToken
 from registry.graph import RegistryGraph
 from registry.store import GraphStore
 
 audit = logging.getLogger("registry.audit")
 
-SUBTREE = (f"MATCH (root:Agency {{id: $root}})<-[:PART_OF*0..{MAX_AGENCY_DEPTH}]-(a:Agency) "
-           "RETURN DISTINCT a.id AS id")
 OWNERS = (f"UNWIND $ids AS id MATCH (o:Agency)-[:OWNS]->(n:{ENTITY_LABEL} {{id: id}}) "
           "RETURN n.id AS id, o.id AS owner")
 WRITING_SCOPES = ("admin", "agency")
@@ -71,8 +69,7 @@ class ImportAuthoriser:
     def subtree(self) -> frozenset[str]:
         """The token's agency and every agency under it (read once per import: the tree is admin-only)."""
         if self._subtree is None:
-            rows = self.graph.store.read(SUBTREE, {"root": self.token.agency}) if self.token.agency else []
-            self._subtree = frozenset(row["id"] for row in rows)
+            self._subtree = agency_subtree(self.graph.store, self.token.agency) if self.token.agency else frozenset()
         return self._subtree
 
     def owners(self, ids: Iterable[str]) -> dict[str, str]:

@@ -32,6 +32,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.neo4j)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """A failed test that ran an embedded server in its tmp_path carries the end of that server's log: a CI
+    failure (a hang especially) can then be read from the report alone."""
+    outcome = yield
+    report = outcome.get_result()
+    tmp_path = getattr(item, "funcargs", {}).get("tmp_path")
+    if not report.failed or not isinstance(tmp_path, Path):
+        return
+    for log in sorted(tmp_path.rglob("falkordb.log"))[:3]:
+        server = FalkorDBServer(log.parent)
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
+        state = f"pid {server.status().pid} answering" if server.status().running else "not answering"
+        report.sections.append((f"FalkorDB log {log} ({state})", "\n".join(lines)))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "neo4j: runs against the real Neo4j server named by NEO4J_URI")
 

@@ -10,8 +10,6 @@ MAX_ALIASES = 15
 """Aliases per document: each alias can repeat an expensive field."""
 MAX_TOKENS = 2000
 """Tokens per document, checked while parsing, before any work is done."""
-MAX_AGENCY_DEPTH = 10
-"""How many PART_OF steps the `agency` filter follows down from the named agency."""
 MAX_SEARCH_WORDS = 10
 """Words in a `search` text (each is one more test per scanned node)."""
 MAX_BODY_BYTES = 1 << 20

@@ -47,8 +47,8 @@ from graph_model.nodes import (
 )
 from graph_model.relationships import OWNABLE
 from importers import Location, Parsed
+from registry.agency_tree import agency_subtree
 from registry.api.errors import UserError
-from registry.api.limits import MAX_AGENCY_DEPTH
 from registry.api.tokens import ApiToken
 from registry.api.types import Entity, to_object
 from registry.graph import RegistryGraph
@@ -58,8 +58,6 @@ from registry.store import GraphStore
 audit = logging.getLogger("registry.audit")
 
 _OWNER = f"MATCH (o:Agency)-[:OWNS]->(n:{ENTITY_LABEL} {{id: $id}}) RETURN o.id AS owner"
-_SUBTREE = (f"MATCH (root:Agency {{id: $root}})<-[:PART_OF*0..{MAX_AGENCY_DEPTH}]-(a:Agency) "
-            "RETURN DISTINCT a.id AS id")
 STATUS_FIELD = "status"
 RETIRED = "retired"
 EXPECTED = "expectedRevision"
@@ -125,7 +123,7 @@ class _Write:
         return self.token.scope == "admin"
 
     def subtree(self) -> set[str]:
-        return {row["id"] for row in self.store.read(_SUBTREE, {"root": self.token.agency})}
+        return set(agency_subtree(self.store, self.token.agency))
 
     def owner(self, entity_id: str) -> str | None:
         rows = self.store.read(_OWNER, {"id": entity_id})

@@ -12,7 +12,7 @@ from typing import Any
 
 from graph_model import ENTITY_LABEL, NODE_TYPES, RULES
 from graph_model.schema import SEARCH_PROPERTY
-from registry.api.limits import MAX_AGENCY_DEPTH
+from registry.agency_tree import MAX_AGENCY_DEPTH
 from registry.graph import node_label, relationship_type
 from registry.text_search import search_words
 

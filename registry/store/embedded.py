@@ -166,8 +166,24 @@ class EmbeddedStore:
                            "{field: $field, nostem: true})", {"label": index.label, "field": index.property})
                 created = True
         if created:
+            self._wait_for_indexes()
             # Put the indexes in the snapshot, so writes replayed after a crash find them (see compact()).
             self.server.compact()
+
+    def _wait_for_indexes(self, timeout: float = 600.0) -> None:
+        """Wait until FalkorDB has populated every index it builds in the background. Queries sent meanwhile run
+        without the index, and forking the server for the snapshot while its indexer thread holds the graph's
+        locks is the one moment a fork can leave the server stuck; after this, neither can happen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            pending = [row["label"] for row in self.read("CALL db.indexes() YIELD label, status")
+                       if row["status"] != "OPERATIONAL"]
+            if not pending:
+                return
+            if time.monotonic() > deadline:
+                raise StoreError(f"FalkorDB did not finish building the indexes of {', '.join(sorted(pending))} "
+                                 f"within {timeout:.0f} s; see {self.server.log_path}")
+            time.sleep(0.02)
 
     def text_search(self, label: str, prop: str, words: list[str]) -> tuple[str, dict[str, Any]]:
         """RediSearch query syntax: space-separated terms must all match; `word*` matches as a prefix. The index

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from graph_model.schema import derive_schema
 from registry.store import StoreError
 from registry.store.embedded import EmbeddedStore
 from registry.store.falkordb_server import FalkorDBServer
@@ -115,3 +116,27 @@ def test_a_server_that_dies_while_starting_is_reported_at_once_with_its_log(serv
         EmbeddedStore(server.data_dir)
     assert time.monotonic() - started < 15
     assert str(server.log_path) in str(error.value)
+
+
+def test_a_wedged_server_is_killed_on_stop_and_keeps_every_acknowledged_write(server, caplog):
+    store = EmbeddedStore(server.data_dir)
+    for index in range(20):
+        store.write("CREATE (:Entity:Api {id: $id})", {"id": f"api:{index}"})
+    store.close()
+    pid = server.status().pid
+    os.kill(pid, signal.SIGSTOP)  # neither answers nor handles SIGTERM, like a server stuck on a lock
+    assert server.stop(timeout=2) is True
+    assert not Path(f"/proc/{pid}").exists() or "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
+    assert f"FalkorDB (pid {pid}) did not stop within 2 s; killing it" in caplog.text
+    store = EmbeddedStore(server.data_dir)
+    assert store.read("MATCH (n:Api) RETURN count(n) AS c")[0]["c"] == 20
+    store.close()
+
+
+def test_indexes_are_built_before_the_schema_is_reported_applied(server):
+    store = EmbeddedStore(server.data_dir)
+    store.write("UNWIND range(1, 300000) AS i CREATE (:Entity:System {id: 'system:' + toString(i)})")
+    store.apply_schema(derive_schema())
+    statuses = {row["status"] for row in store.read("CALL db.indexes() YIELD status")}
+    assert statuses == {"OPERATIONAL"}
+    store.close()
