@@ -3,6 +3,7 @@ sites under `/site`, on one store opened for the app's lifetime."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -41,7 +42,7 @@ def create_app(settings: RegistrySettings | None = None, store: GraphStore | Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        opened = store or await anyio.to_thread.run_sync(open_store, settings)
+        opened = store or await anyio.to_thread.run_sync(functools.partial(open_store, settings, serving=True))
         # Once here, not at every write: a mutation is a load of one or two records (registry/api/mutations.py).
         await anyio.to_thread.run_sync(RegistryGraph(opened).ensure_schema)
         app.state.store = opened

@@ -53,7 +53,10 @@ class Neo4jStore:
 
     dialect = "neo4j"
 
-    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j",
+                 retry_seconds: float = SYNC_RETRY_SECONDS) -> None:
+        """`retry_seconds` bounds the synchronous driver's retries: a command rides out a restart, while a served
+        request (token checks and mutations run on it too) should say the store is down within seconds."""
         self.uri = uri
         self.database = database
         self._auth = (user, password)
@@ -61,7 +64,7 @@ class Neo4jStore:
         self._async_loop: asyncio.AbstractEventLoop | None = None
         try:
             self._driver = GraphDatabase.driver(uri, auth=(user, password),
-                                                max_transaction_retry_time=SYNC_RETRY_SECONDS, **DRIVER_TIMEOUTS)
+                                                max_transaction_retry_time=retry_seconds, **DRIVER_TIMEOUTS)
             self._driver.verify_connectivity()
         except AuthError as error:
             raise StoreError(f"Neo4j at {uri} refused the credentials of user {user!r}") from error
