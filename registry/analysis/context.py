@@ -25,13 +25,22 @@ class AnalysisContext:
 
     @cached_property
     def systems(self) -> list[queries.Candidate]:
-        return queries.systems(self.graph)
+        return queries.systems(self.graph, self.agencies)
 
     @cached_property
     def normaliser(self) -> Normaliser:
         """Place names come from the registry's own provinces and communes (plus the provinces merged in 2025)."""
         return Normaliser.from_place_names(
             agency.name for agency in self.agencies.values() if agency.level in ("province", "commune"))
+
+    @cached_property
+    def owner_normaliser(self) -> Normaliser:
+        """The place gazetteer plus ministries and central bodies, whose names inside a system's name say who owns
+        it, not what it does (duplicate systems and national copies share it)."""
+        agencies = self.agencies.values()
+        return Normaliser.from_place_names(
+            (agency.name for agency in agencies if agency.level in ("province", "commune")),
+            (agency.name for agency in agencies if agency.level in ("ministry", "central")))
 
     def jurisdiction(self, agency_id: str | None) -> str | None:
         """The province, ministry or central body an agency belongs to (itself, or up its PART_OF chain)."""

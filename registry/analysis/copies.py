@@ -17,30 +17,48 @@ from registry.analysis.rulebook import Rule
 
 SUBJECT_THRESHOLD = 90  # token_sort_ratio of the subjects: "y te co so" is not "y te"
 LOCAL_CATEGORIES = frozenset({"local", "sector"})
+NATIONAL_CATEGORY = "national_database"
+
+
+def _national_subjects(job: str, index: dict[str, list[tuple[dict, str]]]) -> list[tuple[dict, float]]:
+    """The national databases (rows) whose subject shares a word with `job` and matches it, with the similarity."""
+    found = []
+    seen: set[str] = set()
+    for token in set(job.split()):
+        for other, other_job in index.get(token, []):
+            if other["id"] in seen:
+                continue
+            seen.add(other["id"])
+            similarity = fuzz.token_sort_ratio(job, other_job)
+            if similarity >= SUBJECT_THRESHOLD:
+                found.append((other, similarity / 100))
+    return found
 
 
 def local_datasets_duplicating_national(context: AnalysisContext, rule: Rule) -> list[Finding]:
-    rows = queries.datasets(context.graph)
+    """Local and sector datasets whose subject is a national database's, and whose master is not integrated with
+    the national master. Only names are read for the (many) local datasets; masters for the few that match."""
     norm = context.normaliser
-    national = [(row, norm.job(row["name"])) for row in rows if row["category"] == "national_database"]
+    national = [(row, norm.job(row["name"])) for row in queries.datasets(context.graph, [NATIONAL_CATEGORY])]
     index: dict[str, list[tuple[dict, str]]] = {}
     for row, job in national:
         for token in set(job.split()):
             index.setdefault(token, []).append((row, job))
-    matches = []
-    for row in rows:
-        if row["category"] not in LOCAL_CATEGORIES:
-            continue
-        job = norm.job(row["name"])
-        seen: set[str] = set()
-        for token in set(job.split()):
-            for other, other_job in index.get(token, []):
-                if other["id"] in seen:
-                    continue
-                seen.add(other["id"])
-                similarity = fuzz.token_sort_ratio(job, other_job)
-                if similarity >= SUBJECT_THRESHOLD:
-                    matches.append((row, other, job, similarity / 100))
+    by_job: dict[str, list[tuple[dict, float]]] = {}  # a nation's local datasets say a few thousand subjects
+    subjects: list[tuple[str, str, str, dict, str, float]] = []
+    for category in sorted(LOCAL_CATEGORIES):
+        for node_id, name in queries.dataset_names(context.graph, category):
+            job = norm.job(name)
+            found = by_job.get(job)
+            if found is None:
+                found = by_job[job] = _national_subjects(job, index)
+            if found:
+                subjects.extend((node_id, name, category, other, job, similarity) for other, similarity in found)
+    subjects.sort(key=lambda subject: subject[0])
+    mastered = queries.masters(context.graph, sorted({node_id for node_id, *_ in subjects}))
+    matches = [({"id": node_id, "name": name, "category": category, "master": master}, other, job, similarity)
+               for node_id, name, category, other, job, similarity in subjects
+               for master in mastered.get(node_id, [None])]
     masters = sorted({row["master"] for row, _, _, _ in matches if row["master"]})
     linked = queries.links(context.graph, masters)
     reads = queries.consumed_datasets(context.graph, masters)

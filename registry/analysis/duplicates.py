@@ -31,7 +31,6 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from graph_model import ENTITY_LABEL
 from registry.analysis import queries
 from registry.analysis.context import AnalysisContext
 from registry.analysis.finding import EntityRef, Finding
@@ -67,20 +66,19 @@ def name_similarity(job_a: str, job_b: str) -> float:
 
 
 def candidate_pairs(jobs: dict[str, str]) -> Iterator[tuple[str, str]]:
-    """Pairs of ids sharing the whole job or a rare job token (an inverted index; never all pairs)."""
+    """Pairs of ids sharing the whole job or a rare job token (an inverted index; never all pairs), each once, in
+    the order first met."""
     index: dict[str, list[str]] = defaultdict(list)
     for node_id, job in jobs.items():
         for key in {f"={job}", *job.split()} if job else ():
             index[key].append(node_id)
     limit = max(RARE_MIN, int(len(jobs) * RARE_TOKEN_SHARE))
-    seen: set[tuple[str, str]] = set()
+    found: list[tuple[str, str]] = []
     for key, ids in index.items():
         if len(ids) < 2 or (len(ids) > limit and not key.startswith("=")):
             continue
-        for pair in itertools.combinations(sorted(ids), 2):
-            if pair not in seen:
-                seen.add(pair)
-                yield pair
+        found.extend(itertools.combinations(sorted(ids), 2))
+    return iter(dict.fromkeys(found))  # deduplicated in C: a nation's groups give close to a million pairs
 
 
 @dataclass(frozen=True)
@@ -112,10 +110,7 @@ def _jaccard(a: set[str], b: set[str]) -> float | None:
 
 def normaliser(context: AnalysisContext) -> Normaliser:
     """The context's gazetteer of places, plus ministries and central bodies (owners named inside names)."""
-    agencies = context.agencies.values()
-    return Normaliser.from_place_names(
-        (agency.name for agency in agencies if agency.level in ("province", "commune")),
-        (agency.name for agency in agencies if agency.level in ("ministry", "central")))
+    return context.owner_normaliser
 
 
 def _score(norm: Normaliser, a: Candidate, b: Candidate, jobs: dict[str, str],
@@ -164,6 +159,25 @@ def _cannot_pass(job_a: str, job_b: str, described: bool, overlap: float | None)
     if cutoff <= 0 or not job_a or not job_b:
         return not job_a or not job_b
     return fuzz.token_sort_ratio(job_a, job_b, score_cutoff=cutoff) == 0
+
+
+def _plausible(pairs: Iterable[tuple[str, str]], jobs: dict[str, str], targets: dict[str, set[str]],
+               described: set[str]) -> list[tuple[str, str]]:
+    """The pairs `_score` might keep. Most of a nation's ~800,000 candidate pairs share no target, have no
+    descriptions and names under the plain threshold: they are what `_cannot_pass` rejects, decided here with one
+    rapidfuzz call and no sets built; the rest go to `_score`, which decides for itself."""
+    cutoff = (2 * NAME_THRESHOLD - 1) * 100
+    ratio = fuzz.token_sort_ratio
+    no_targets: frozenset[str] = frozenset()
+    kept = []
+    for pair in pairs:
+        id_a, id_b = pair
+        job_a, job_b = jobs[id_a], jobs[id_b]
+        if ((job_a and job_b and ratio(job_a, job_b, score_cutoff=cutoff))
+                or not targets.get(id_a, no_targets).isdisjoint(targets.get(id_b, no_targets))
+                or (id_a in described and id_b in described)):
+            kept.append(pair)
+    return kept
 
 
 def _ref(system: Candidate, role: str) -> EntityRef:
@@ -236,13 +250,15 @@ def duplicate_systems(context: AnalysisContext, rule: Rule) -> list[Finding]:
         key = (system.type, system.kind, home)
         if home is not None and (system.type, system.kind) not in ONE_PER_JURISDICTION and key in by_name_groups:
             by_name_groups[key].append(system)
-    pairs = list(dict.fromkeys(pair for members in by_name_groups.values() if len(members) > 1
-                               for pair in candidate_pairs({member.id: jobs[member.id] for member in members})))
-    targets = queries.targets(context.graph, sorted({node_id for pair in pairs for node_id in pair}
+    pairs = list(dict.fromkeys(itertools.chain.from_iterable(
+        candidate_pairs({member.id: jobs[member.id] for member in members})
+        for members in by_name_groups.values() if len(members) > 1)))
+    targets = queries.targets(context.graph, sorted(set(itertools.chain.from_iterable(pairs))
                                                     | {member.id for _, members in clusters for member in members}))
     findings = [_cluster_finding(context, rule, realm, members, norm, jobs, targets)  # type: ignore[arg-type]
                 for realm, members in clusters]
-    for id_a, id_b in pairs:
+    for id_a, id_b in _plausible(pairs, jobs, targets, {system.id for system in context.systems
+                                                         if system.description}):
         scored = _score(norm, by_id[id_a], by_id[id_b], jobs, targets)
         if scored is None:
             continue
@@ -261,16 +277,6 @@ def duplicate_systems(context: AnalysisContext, rule: Rule) -> list[Finding]:
     return findings
 
 
-def _used(context: AnalysisContext, ids: list[str]) -> set[str]:
-    """The ids among `ids` that some agency USES: shared national systems."""
-    if not ids:
-        return set()
-    rows = context.graph.store.read(
-        f"UNWIND $ids AS id MATCH (:Agency)-[:USES]->(s:{ENTITY_LABEL} {{id: id}}) RETURN DISTINCT s.id AS id",
-        {"ids": ids})
-    return {row["id"] for row in rows}
-
-
 def _counterpart_key(system: Candidate) -> tuple[str, str | None]:
     return EQUIVALENT_KIND.get((system.type, system.kind or ""), (system.type, system.kind))
 
@@ -279,15 +285,16 @@ def national_platform_copies(context: AnalysisContext, rule: Rule) -> list[Findi
     """Provincial (or ministry) systems that re-build a national platform without being integrated with it."""
     active = _active(context.systems)
     national = [system for system in active if system.scope == "national"]
-    used = _used(context, [system.id for system in national if system.type == "System"])
+    used = queries.used(context.graph, [system.id for system in national if system.type == "System"])
     national = [system for system in national if system.type == "Platform" or system.id in used]
-    local = [system for system in active if system.scope in ("province", "commune", "ministry")
-             and (system.type, system.kind) not in MANDATED_LOCAL]
-    norm = normaliser(context)
-    jobs = {system.id: norm.job(system.name) for system in active}
     by_key: dict[tuple[str, str | None], list[Candidate]] = defaultdict(list)
     for system in national:
         by_key[_counterpart_key(system)].append(system)
+    # Only the local systems of a kind some national one has are compared, so only their names are normalised.
+    local = [system for system in active if system.scope in ("province", "commune", "ministry")
+             and (system.type, system.kind) not in MANDATED_LOCAL and (system.type, system.kind) in by_key]
+    norm = normaliser(context)
+    jobs = {system.id: norm.job(system.name) for system in [*national, *local]}
     peers_by_key: dict[tuple[str, str | None], list[Candidate]] = defaultdict(list)
     for system in local:
         peers_by_key[(system.type, system.kind)].append(system)
