@@ -4,7 +4,9 @@ For each scale (`BENCH_SCALES`, default `province,nation`) the synthetic registr
 per store (`BENCH_STORES`), then `registry docs build` runs in its own process, as an official's deployment would:
 
 - the national site (in Vietnamese: one site; each language is a site of its own);
-- a typical province's site, Lào Cai (`tinh-15`, in Vietnamese);
+- a typical province's site, Lào Cai (`tinh-15`, in Vietnamese): first as a first build (its part of the registry
+  read, the analysis run), then again with the findings of that build reused (a second scope's build, or a build
+  after no change);
 - every scope in both languages (`--all`), then the same command again with nothing changed (every site skipped,
   except the national ones when a hand-written guide changed in between);
 
@@ -51,6 +53,8 @@ def _build(name: str, args: list[str], env: dict[str, str], out: Path, work: Pat
     target = TARGET_SECONDS.get(name)
     return {"build": name, "args": " ".join(args), "seconds": round(run.seconds, 1),
             "read_and_analysis_seconds": float(read.group(1)) if read else None,
+            "scoped_read": "the scopes' part of the registry" in " ".join(run.stdout.split()),
+            "findings_reused": "reused the findings of the last build" in " ".join(run.stdout.split()),
             "entities": int(read.group(2)) if read else None,
             "sites_built": len(built), "pages_built": built_pages, "pages_in_tree": pages,
             "pages_per_s": round(built_pages / run.seconds, 1) if built_pages else 0.0,
@@ -72,6 +76,11 @@ def measure(scale: str, store: str, folder: Path, data_dir: Path) -> dict[str, A
         shutil.rmtree(root / "national")
         builds.append(_build("province", ["--scope", PROVINCE, "--lang", "vi"], env, root / "province",
                              root / "work-province"))
+        # The same site again with the findings of that build reused (its state file removed, so it is rebuilt).
+        shutil.rmtree(root / "province" / "scopes")
+        (root / "province" / ".registry-site.json").unlink()
+        builds.append(_build("province, findings reused", ["--scope", PROVINCE, "--lang", "vi"], env,
+                             root / "province", root / "work-province-again"))
         shutil.rmtree(root / "province")
         free_gib = shutil.disk_usage(tmp).free / 2**30
         langs = [] if scale != "nation" or free_gib >= ALL_BOTH_LANGUAGES_GIB else ["--lang", "vi"]

@@ -32,6 +32,7 @@ from registry.site import config as site_config_module
 from registry.site import i18n
 from registry.site.collect import SiteData
 from registry.site.config import HOOKS, dump, guides_nav, site_config, site_nav
+from registry.site.findings_cache import FINDINGS_FILE
 from registry.site.i18n import Lang
 from registry.site.links import SHARED_ASSETS
 from registry.site.pages import Page, SiteContext, SiteIndex, list_types, scope_pages
@@ -46,7 +47,7 @@ SHARED_FILES = (site_config_module.MERMAID_JS, "mermaid.LICENSE", site_config_mo
 # Parts of the tree that belong to other sites, which publishing a site must leave alone.
 STAGING = ".staging"
 TRASH = ".registry-old"  # previous versions of rebuilt sites, deleted in the background by the next build
-_NESTED = {("vi", True): ("en/", "scopes/", f"{SHARED_ASSETS}/", STATE_FILE, f"{STAGING}/", f"{TRASH}/"),
+_NESTED = {("vi", True): ("en/", "scopes/", f"{SHARED_ASSETS}/", STATE_FILE, FINDINGS_FILE, f"{STAGING}/", f"{TRASH}/"),
            ("en", True): ("scopes/",)}
 # Theme files a site never loads: source maps, and the search languages and segmenters it does not use.
 _UNUSED_THEME_FILES = ("assets/javascripts/lunr/wordcut.js", "assets/javascripts/lunr/tinyseg.js")
@@ -369,6 +370,9 @@ def build_sites(data: SiteData, scope_keys: Iterable[str] | None, langs: Iterabl
     scopes = ScopeMap(data.snapshot)
     chosen = list(scopes.scopes.values()) if scope_keys is None else [scopes.resolve(key) for key in scope_keys]
     chosen = list({scope.key: scope for scope in chosen}.values())
+    outside = [scope.key for scope in chosen if data.scope_keys is not None and scope.key not in data.scope_keys]
+    if outside:  # a scoped read holds too little for these sites' pages
+        raise ValueError(f"the data was read for {sorted(data.scope_keys or ())}, not for {outside}")
     langs = list(dict.fromkeys(langs))
     out.mkdir(parents=True, exist_ok=True)
     publish_assets(out)

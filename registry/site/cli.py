@@ -30,7 +30,7 @@ def build(
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Where the built sites go [REGISTRY_SITE_DIR, "
                                                                   "default ./site]")] = None,
     work: Annotated[Path, typer.Option(help="Where the generated markdown goes")] = Path("docs/generated"),
-    force: Annotated[bool, typer.Option(help="Rebuild even the sites whose content did not change")] = False,
+    force: Annotated[bool, typer.Option(help="Rebuild even the sites whose content did not change, and run the analysis again")] = False,
     jobs: Annotated[Optional[int], typer.Option(help="Sites built at once (default: the number of CPUs)")] = None,
     site_url: Annotated[Optional[str], typer.Option(
         envvar="REGISTRY_SITE_URL", help="The address the tree is published at, e.g. https://kientruc.gov.vn/site/ "
@@ -41,6 +41,8 @@ def build(
     from registry.cli import State, opened_graph
     from registry.site.build import Guides, SiteBuildError, SiteResult, build_sites
     from registry.site.collect import collect
+    from registry.site.findings_cache import FINDINGS_FILE
+    from registry.site.scoped import collect_scopes, wants_scoped_read
 
     state: State = ctx.obj
     langs: list[Lang] = []
@@ -54,11 +56,22 @@ def build(
         raise typer.Exit(2)
     target = out_dir or state.settings.site_dir
     started = time.perf_counter()
-    with opened_graph(state) as graph:
-        data = collect(graph)
+    cache_file = target / FINDINGS_FILE
+    try:
+        with opened_graph(state) as graph:
+            if not all_scopes and wants_scoped_read(scope):
+                data = collect_scopes(graph, scope or [], cache_file=cache_file, fresh=force)
+            else:
+                data = collect(graph, cache_file=cache_file, fresh=force)
+    except KeyError as error:
+        err.print(f"[red]{escape(str(error.args[0]))}[/]")
+        raise typer.Exit(2) from None
     read_seconds = time.perf_counter() - started
+    read = "read the registry" if data.scope_keys is None else "read the scopes' part of the registry"
+    analysis = "reused the findings of the last build" if data.findings_cached else "ran the analysis"
     out.print(f"read the registry and ran the analysis in {read_seconds:.1f} s: "
               f"{len(data.snapshot.entities)} entities, {len(data.findings)} findings")
+    out.print(f"  ({read}; {analysis})")
     guides = Guides(Path("mkdocs.yml").resolve()) if Path("mkdocs.yml").exists() else None
 
     def progress(result: SiteResult) -> None:

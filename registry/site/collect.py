@@ -2,18 +2,19 @@
 
 Pages are generated from this in-memory snapshot, never by querying the store per page: the whole registry is
 read in a few bulk reads (on the embedded store by ranges of internal ids, see `_falkordb_pages`; elsewhere
-`RegistryGraph.iter_nodes` / `iter_relationships`, which page by keyset) and the analysis runs once, so building
-one scope or every scope costs the same reads.
+`RegistryGraph.iter_nodes` / `iter_relationships`, which page by keyset) and the analysis runs once (or its
+findings are reused, `findings_cache`). The national site and `--all` need all of it; the sites of a few ministries
+or provinces are built from a read of their part only (`scoped`).
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from graph_model import DEFAULT_PILLARS, ENTITY_LABEL, PillarTaxonomy
@@ -29,13 +30,17 @@ from registry.analysis.compliance import (
     applies,
 )
 from registry.graph import RegistryGraph, type_of
+from registry.site.bulk import bulk_rows
 from registry.site.changes import EntityChanges, read_changes
+from registry.site.findings_cache import cached_findings
 
 # What a relationship holds besides its ends and provenance (description, since, sync_method, …).
 REL_CONTENT_FIELDS = tuple(sorted({name for model in RELATIONSHIP_TYPES.values() for name in model.model_fields}
                                   - {"source_id", "target_id", "type"} - PROVENANCE_FIELDS))
 ID_PAGE = 10_000  # internal node ids per read of the embedded store (see `_falkordb_pages`)
 OWNED_TYPES = frozenset({"System", "Platform", "Dataset", "Api", "PublicService", "Infrastructure"})
+END = "a.id + ' ' + type(r) + ' ' + b.id"  # a relationship as one `source TYPE target` string (ids hold no space)
+HAS_CONTENT = " OR ".join(f"r.{name} IS NOT NULL" for name in REL_CONTENT_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +126,6 @@ class Snapshot:
 def read_snapshot(graph: RegistryGraph) -> Snapshot:
     """Every entity and relationship, in paged bulk reads; entities in id order, relationships in (source, type,
     target) order, whichever store they come from."""
-    snapshot = Snapshot()
     if getattr(graph.store, "dialect", None) == "falkordb":
         nodes, ends, content = _falkordb_pages(graph)
     else:
@@ -130,7 +134,16 @@ def read_snapshot(graph: RegistryGraph) -> Snapshot:
         for rel in graph.iter_relationships():
             ends.append(f"{rel.source_id} {rel.type} {rel.target_id}")
             content[ends[-1]] = rel.props
-    nodes.sort(key=lambda node: str(node[1]["id"]))
+    return snapshot_of(nodes, ends, content)
+
+
+def snapshot_of(nodes: list[tuple[str, dict]], ends: list[str], content: dict[str, dict]) -> Snapshot:
+    """The snapshot of what a read returned: `nodes` as (type, properties), relationships as `source TYPE target`
+    strings with the properties of those that have content. Entities go in id order and relationships in
+    (source, type, target) order, so any part of the registry read gives each entity the same lists, in the same
+    order, as the whole registry read would. Each relationship is in `ends` once."""
+    snapshot = Snapshot()
+    nodes = sorted(nodes, key=lambda node: str(node[1]["id"]))
     for node_type, props in nodes:
         entity_id = str(props["id"])
         props = dict(props)
@@ -138,9 +151,9 @@ def read_snapshot(graph: RegistryGraph) -> Snapshot:
         snapshot.entities[entity_id] = Entity(entity_id, node_type, props)
     # "source TYPE target": ids and types hold no space, which sorts lower than any character they hold, so the
     # strings sort as the (source, type, target) tuples would.
-    ends.sort()
     outgoing, incoming = snapshot.outgoing, snapshot.incoming
     no_props: dict[str, Any] = {}  # shared by every relationship without content (read-only, like all of them)
+    ends.sort()
     for key in ends:
         source, rel_type, target = key.split(" ")
         props = content.get(key)
@@ -156,39 +169,21 @@ def _falkordb_pages(graph: RegistryGraph, page_size: int = ID_PAGE) -> tuple[lis
     `iter_nodes` pages by keyset (`WHERE n.id > $after ORDER BY n.id LIMIT …`), which FalkorDB answers by sorting
     every remaining node for each page: at 510,000 nodes a page of 1,000 took 3–4 s, the whole read about 24
     minutes. A range of internal ids is a seek (`Node By Label and ID Scan`). Each range comes back as one JSON
-    text (`toJSON`), which the client decodes ten times faster than FalkorDB's typed replies; relationships as
-    `source TYPE target` strings (ids hold no space), only those with content (a description, a sync method, …)
-    with their properties. Three ranges are read at once, so the server answers one while the client decodes
-    another."""
+    text (`bulk.bulk_rows`); relationships as `source TYPE target` strings (ids hold no space), only those with
+    content (a description, a sync method, …) with their properties. Three ranges are read at once, so the server
+    answers one while the client decodes another."""
     store = graph.store
     top = store.read(f"MATCH (n:{ENTITY_LABEL}) RETURN max(id(n)) AS top")
     highest = top[0]["top"] if top and top[0]["top"] is not None else -1
-    has_content = " OR ".join(f"r.{name} IS NOT NULL" for name in REL_CONTENT_FIELDS)
     within = "WHERE id(a) >= $low AND id(a) < $high"
-    end = "a.id + ' ' + type(r) + ' ' + b.id"
 
     def read_range(low: int) -> tuple[list, list, list]:
         bounds = {"low": low, "high": low + page_size}
-
-        def rows(match: str, value: str) -> list:
-            found = store.read(f"{match} RETURN toJSON(collect({value})) AS rows", bounds)
-            text = found[0]["rows"] if found else None
-            if not text:
-                return []
-            try:
-                parsed = json.loads(text)
-            except ValueError:
-                parsed = None
-            # FalkorDB's toJSON does not escape quotes inside strings: trust the text only when it is exactly what
-            # a JSON writer makes of what was read from it; otherwise read the range typed.
-            if parsed is None or json.dumps(parsed, ensure_ascii=False) != text:
-                parsed = [row["value"] for row in store.read(f"{match} RETURN {value} AS value", bounds)]
-            return parsed
-
-        return (rows(f"MATCH (n:{ENTITY_LABEL}) WHERE id(n) >= $low AND id(n) < $high", "[labels(n), properties(n)]"),
-                rows(f"MATCH (a:{ENTITY_LABEL})-[r]->(b:{ENTITY_LABEL}) {within}", end),
-                rows(f"MATCH (a:{ENTITY_LABEL})-[r]->(b:{ENTITY_LABEL}) {within} AND ({has_content})",
-                     f"[{end}, properties(r)]"))
+        return (bulk_rows(store, f"MATCH (n:{ENTITY_LABEL}) WHERE id(n) >= $low AND id(n) < $high",
+                          "[labels(n), properties(n)]", bounds),
+                bulk_rows(store, f"MATCH (a:{ENTITY_LABEL})-[r]->(b:{ENTITY_LABEL}) {within}", END, bounds),
+                bulk_rows(store, f"MATCH (a:{ENTITY_LABEL})-[r]->(b:{ENTITY_LABEL}) {within} AND ({HAS_CONTENT})",
+                          f"[{END}, properties(r)]", bounds))
 
     nodes: list[tuple[str, dict]] = []
     ends: list[str] = []
@@ -212,6 +207,9 @@ class SiteData:
     pillars: PillarTaxonomy = DEFAULT_PILLARS
     as_of: str | None = None
     changes: dict[str, EntityChanges] = field(default_factory=dict)  # entity id → its change log
+    scope_keys: frozenset[str] | None = None
+    """The scopes whose sites this data can build (None: every scope; see `scoped.collect_scopes`)."""
+    findings_cached: bool = False  # the findings came from the last build's cache (`findings_cache`)
 
     def findings_about(self, entity_id: str) -> list[Finding]:
         return self._findings_by_entity.get(entity_id, [])
@@ -223,11 +221,14 @@ class SiteData:
                 self._findings_by_entity[entity_id].append(finding)
 
 
-def compliance_scores(snapshot: Snapshot, rules: list[Rule], findings: Iterable[Finding]) -> dict[str, ComplianceScore]:
-    """The compliance score of every agency with its sub-agencies, as `registry.analysis.compliance` defines it.
+def compliance_scores(snapshot: Snapshot, rules: list[Rule], findings: Iterable[Finding],
+                      only: Collection[str] | None = None) -> dict[str, ComplianceScore]:
+    """The compliance score of every agency with its sub-agencies (or of the agencies `only`), as
+    `registry.analysis.compliance` defines it.
 
     `compliance_score` reads the store per agency; the site needs all of them, so the same tallies are made here
-    once per owned entity and summed up the PART_OF tree."""
+    once per owned entity and summed up the PART_OF tree. A snapshot of part of the registry holds everything
+    owned under the agencies it was read for, and only their scores are right: name them in `only`."""
     at_fault = {(finding.rule, finding.subject.id) for finding in findings}
     scored = [(rule, applies(rule)) for rule in rules]
     scored = [(rule, applies_to) for rule, applies_to in scored if applies_to.types]
@@ -250,6 +251,8 @@ def compliance_scores(snapshot: Snapshot, rules: list[Rule], findings: Iterable[
     order = {pillar: index for index, pillar in enumerate(DEFAULT_PILLARS.ids())}
     scores: dict[str, ComplianceScore] = {}
     for agency in agencies:
+        if only is not None and agency.id not in only:
+            continue
         members = sorted(snapshot.descendants(agency.id))
         by_rule: list[RuleScore] = []
         pillars: dict[str, PillarScore] = {}
@@ -275,12 +278,21 @@ def latest_update(snapshot: Snapshot) -> str | None:
     return max(stamps)[:10] if stamps else None
 
 
-def collect(graph: RegistryGraph, today: date | None = None, rules: list[Rule] | None = None) -> SiteData:
-    """Read the registry and run the analysis once for the whole site."""
+def collect(graph: RegistryGraph, today: date | None = None, rules: list[Rule] | None = None,
+            cache_file: Path | None = None, fresh: bool = False) -> SiteData:
+    """Read the whole registry and run the analysis once for every site (the findings reused from `cache_file`
+    while the graph is unchanged, unless `fresh`)."""
+    rules = load_rules() if rules is None else rules
+    findings, cached = findings_of(graph, rules, today, cache_file, fresh)
     snapshot = read_snapshot(graph)
     changes = read_changes(graph.store)
-    rules = load_rules() if rules is None else rules
-    findings = analyze(graph, rules=rules, today=today)
     return SiteData(snapshot=snapshot, rules=rules, findings=findings,
                     scores=compliance_scores(snapshot, rules, findings), as_of=latest_update(snapshot),
-                    changes=changes)
+                    changes=changes, findings_cached=cached)
+
+
+def findings_of(graph: RegistryGraph, rules: list[Rule], today: date | None, cache_file: Path | None,
+                fresh: bool) -> tuple[list[Finding], bool]:
+    """Every finding of the registry (from the cache when it still holds), and whether it came from the cache."""
+    day = today or date.today()
+    return cached_findings(graph.store, rules, day, cache_file, lambda: analyze(graph, rules=rules, today=day), fresh)
