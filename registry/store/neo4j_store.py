@@ -85,7 +85,9 @@ class Neo4jStore:
 
     @staticmethod
     def _collect(tx: ManagedTransaction, query: str, params: Mapping[str, Any]) -> list[Row]:
-        return [record.data() for record in tx.run(query, dict(params))]
+        # dict(record), not record.data(): data() walks every value (to turn nodes into dicts, which the registry
+        # never returns) and cost 30-40% of a large collected read at nation scale.
+        return [dict(record) for record in tx.run(query, dict(params))]
 
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         try:
@@ -97,7 +99,7 @@ class Neo4jStore:
     @staticmethod
     async def _acollect(tx: AsyncManagedTransaction, query: str, params: Mapping[str, Any]) -> list[Row]:
         result = await tx.run(query, dict(params))
-        return [record.data() async for record in result]
+        return [dict(record) async for record in result]  # see _collect
 
     def _adriver(self) -> neo4j.AsyncDriver:
         """The async driver of the running event loop, created on first use there."""
