@@ -123,20 +123,27 @@ class FalkorDBServer:
         running = self._ping()
         version = None
         if running:
-            with contextlib.closing(self.client()) as conn:
-                for module in conn.module_list():
-                    name = module.get(b"name") or module.get("name")
-                    if name in (b"graph", "graph"):
-                        version = str(module.get(b"ver") or module.get("ver"))
+            try:
+                with contextlib.closing(self.client()) as conn:
+                    for module in conn.module_list():
+                        name = module.get(b"name") or module.get("name")
+                        if name in (b"graph", "graph"):
+                            version = str(module.get(b"ver") or module.get("ver"))
+            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
+                running = False  # it answered the ping and died before the next command (e.g. its disk filled)
         return ServerStatus(running, self._pid() if running else None, self.socket_path, self.data_dir, version)
 
     def ensure_running(self) -> ServerStatus:
         """Start the server unless one already answers on this data directory's socket."""
         if self._ping():
-            return self.status()
+            status = self.status()
+            if status.running:
+                return status
         with self._lock():
             if self._ping():
-                return self.status()
+                status = self.status()
+                if status.running:
+                    return status
             self._start_locked()
         return self.status()
 

@@ -140,3 +140,40 @@ def test_indexes_are_built_before_the_schema_is_reported_applied(server):
     statuses = {row["status"] for row in store.read("CALL db.indexes() YIELD status")}
     assert statuses == {"OPERATIONAL"}
     store.close()
+
+
+class _DiesAfterAPing(FalkorDBServer):
+    """A real server killed right after it answers its `pings_left`-th ping: the moment a server whose disk filled
+    up exits, between two of a client's commands."""
+
+    pings_left = 0
+
+    def _ping(self) -> bool:
+        answered = super()._ping()
+        if answered and self.pings_left:
+            self.pings_left -= 1
+            if not self.pings_left:
+                pid = self._pid()
+                assert pid is not None
+                os.kill(pid, signal.SIGKILL)
+                deadline = time.monotonic() + 10
+                while self._pid() is not None and time.monotonic() < deadline:
+                    time.sleep(0.02)
+        return answered
+
+
+@pytest.mark.parametrize("dies_after_ping", [1, 2], ids=["before-status", "inside-status"])
+def test_a_server_that_dies_between_two_commands_is_started_again_not_reported_as_a_crash(tmp_path, dies_after_ping):
+    server = _DiesAfterAPing(tmp_path / "data")
+    try:
+        store = EmbeddedStore(server.data_dir)
+        store.write("CREATE (:Entity:Api {id: 'api:kept'})")
+        store.close()
+        server.pings_left = dies_after_ping
+        status = server.ensure_running()
+        assert status.running and status.pid is not None
+        store = EmbeddedStore(server.data_dir)
+        assert store.read("MATCH (n:Api) RETURN n.id AS id") == [{"id": "api:kept"}]
+        store.close()
+    finally:
+        server.stop()
