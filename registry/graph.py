@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from graph_model import (
     ENTITY_LABEL,
@@ -24,17 +24,13 @@ from registry.store.protocol import GraphStore, Row
 from registry.text_search import FOLDS, folded_cypher, search_text
 
 PAGE_SIZE = 1000
+_T = TypeVar("_T")
 
 # Neo4j reads at read-committed: a transaction that checks a revision it has not locked may act on a value another
 # transaction is about to replace (a lost update). Writing a property first takes the write lock, so the check
 # that follows sees the latest committed revision (Neo4j's documented remedy; FalkorDB runs writes one at a time,
 # where it costs nothing). Set and removed at once, so nothing is left behind.
 _LOCK = "SET {0}._lock = true REMOVE {0}._lock"
-
-
-def _pages(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def node_label(label: str) -> str:
@@ -188,7 +184,7 @@ class RegistryGraph:
 
     def iter_nodes(self, page_size: int = PAGE_SIZE) -> Iterator[StoredNode]:
         """Every node in id order, read a page of ids at a time (see `sorted_ids`)."""
-        for ids in _pages(self.sorted_ids(), page_size):
+        for ids in _chunks(self.sorted_ids(), page_size):
             rows = self.store.read(
                 f"UNWIND $ids AS id MATCH (n:{ENTITY_LABEL} {{id: id}}) "
                 "RETURN labels(n) AS labels, properties(n) AS props", {"ids": ids})
@@ -198,7 +194,7 @@ class RegistryGraph:
 
     def iter_relationships(self, page_size: int = PAGE_SIZE) -> Iterator[StoredRelationship]:
         """Every relationship between entities, ordered by (from, type, to), read a page of start nodes at a time."""
-        for ids in _pages(self.sorted_ids(), page_size):
+        for ids in _chunks(self.sorted_ids(), page_size):
             rows = self.store.read(
                 f"UNWIND $ids AS id MATCH (a:{ENTITY_LABEL} {{id: id}})-[r]->(b:{ENTITY_LABEL}) "
                 "RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS props",
@@ -350,7 +346,7 @@ class RegistryGraph:
 
     def iter_history(self, page_size: int = PAGE_SIZE) -> Iterator[dict[str, Any]]:
         """Every history record's properties, oldest first (ids sort by time), a page of ids at a time."""
-        for ids in _pages(self.sorted_ids(HISTORY_LABEL), page_size):
+        for ids in _chunks(self.sorted_ids(HISTORY_LABEL), page_size):
             rows = self.store.read(
                 f"UNWIND $ids AS id MATCH (c:{HISTORY_LABEL} {{id: id}}) RETURN properties(c) AS props", {"ids": ids})
             rows.sort(key=lambda row: row["props"]["id"])
@@ -377,7 +373,7 @@ class RegistryGraph:
         return [row["run"] for row in rows]
 
 
-def _chunks(rows: list[Row], size: int) -> Iterator[list[Row]]:
+def _chunks(rows: list[_T], size: int) -> Iterator[list[_T]]:
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
 
