@@ -109,6 +109,7 @@ def check(items: list[Any], texts: list[str], lines_in_file: int) -> None:
 @FILES
 @given(st.lists(CELL, min_size=1, max_size=5))
 @example(KNOWN)
+@example(["\t", "\r", " \t", "\t'", "'\t"])  # whitespace formula starts: the quote export adds must go too
 def test_any_cell_text_in_a_csv_round_trips_or_is_a_located_reject(texts: list[str]):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "he-thong-thong-tin.csv"
@@ -125,6 +126,7 @@ def test_any_cell_text_in_a_csv_round_trips_or_is_a_located_reject(texts: list[s
 @FILES
 @given(st.lists(CELL, min_size=1, max_size=5))
 @example(KNOWN)
+@example(["\t", "\r", " \t", "\t'", "'\t"])  # whitespace formula starts: the quote export adds must go too
 def test_any_cell_text_in_a_workbook_round_trips_or_is_a_located_reject(texts: list[str]):
     rows = [[SYSTEM["id"], SYSTEM["name"], SYSTEM["description"]]]
     rows += [[f"system:p{n}", xlsx_text(neutralise_formula(t)), xlsx_text(neutralise_formula(t))]

@@ -46,7 +46,7 @@ def sheet_xml(rows: list[list[str]] | dict[str, str]) -> str:
     for reference, text in cells.items():
         number = int(reference.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
         by_row.setdefault(number, []).append(
-            f'<c r="{reference}" t="inlineStr"><is><t>{escape(text)}</t></is></c>')
+            f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>')
     body = "".join(f'<row r="{number}">{"".join(cells)}</row>' for number, cells in sorted(by_row.items()))
     return SHEET_HEAD + body + SHEET_TAIL
 
