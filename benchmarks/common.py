@@ -29,12 +29,18 @@ class Measurement:
     stdout: str
 
 
-def stores() -> list[str]:
+def stores(scale: str = "province") -> list[str]:
     """Both stores when a Neo4j is configured (make bench starts one), else the embedded one alone;
-    `BENCH_STORES=neo4j` (comma-separated) narrows it."""
+    `BENCH_STORES=neo4j` (comma-separated) narrows it. The nation scale runs on Neo4j alone unless
+    `BENCH_NATION_STORES` says otherwise: the registry's target is a province on one machine's embedded store and
+    the nation on Neo4j, and each nation-scale store adds about an hour to `make bench`."""
     available = ["embedded", "neo4j"] if os.environ.get("NEO4J_URI") else ["embedded"]
     wanted = [name.strip() for name in os.environ.get("BENCH_STORES", "").split(",") if name.strip()]
-    return [name for name in available if name in wanted] if wanted else available
+    chosen = [name for name in available if name in wanted] if wanted else available
+    if scale == "nation":
+        nation = [name.strip() for name in os.environ.get("BENCH_NATION_STORES", "neo4j").split(",") if name.strip()]
+        chosen = [name for name in chosen if name in nation]
+    return chosen
 
 
 def store_env(store: str, data_dir: Path) -> dict[str, str]:
@@ -110,7 +116,7 @@ def on_each_store(prefix: str, scale: str, measure: Callable[[str, Path, Path], 
     with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         folder = Path(tmp) / scale
         generate_synthetic(scale, folder)
-        for store in stores():
+        for store in stores(scale):
             data_dir = Path(tmp) / f"data-{store}"
             try:
                 results.append(measure(store, folder, data_dir))

@@ -6,7 +6,8 @@ context per rule, so a rule pays for the reads it needs rather than borrowing an
 process. The whole `registry analyze --json` also runs in its own process for its wall time and peak memory, and
 its findings are scored against the generator's ground truth (precision and recall per rule).
 
-`BENCH_SCALES=province` (comma-separated) limits the scales; the default is `province,nation`.
+`BENCH_SCALES=province` (comma-separated) limits the scales; the default is `province,nation`. The nation scale
+runs on Neo4j alone unless `BENCH_NATION_STORES=embedded,neo4j` (see `benchmarks.common.stores`).
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def main() -> None:
         for scale in scales():
             folder = Path(tmp) / scale
             generated[scale] = generate(scale, folder)
-            for store in stores():
+            for store in stores(scale):
                 data_dir = Path(tmp) / f"data-{store}"
                 try:
                     results.append(measure(scale, folder, store, data_dir))
