@@ -40,6 +40,9 @@ RETIRED = "retired"
 OUTCOMES = ("created", "updated", "unchanged")
 MAX_REJECTS_KEPT_IN_RUN = 1000
 
+# A relationship record that passed the batch's checks, with its content and that content's digest (computed once).
+_CheckedLink = tuple[Parsed, Relationship, dict[str, Any], int]
+
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -388,11 +391,12 @@ class _Session:
         if not batch:
             return
         batch = self._authorised(batch)
-        fresh: list[Parsed] = []
+        fresh: list[tuple[Parsed, dict[str, Any]]] = []  # with its content, computed once per record
         for item in batch:
             node = item.record
             assert isinstance(node, Node)
-            digest = _digest(node.content())
+            content = node.content()
+            digest = _digest(content)
             seen = self.node_seen.get(node.id)
             if seen is not None:
                 first, first_digest = seen
@@ -403,12 +407,12 @@ class _Session:
                     self._count(NODES, "unchanged")
                 continue
             self.node_seen.add(sys.intern(node.id), item.location, digest)
-            fresh.append(item)
+            fresh.append((item, content))
         self._advance(len(batch))
-        stored = self.graph.fetch_nodes([item.record.id for item in fresh])  # type: ignore[union-attr]
+        stored = self.graph.fetch_nodes([item.record.id for item, _ in fresh])  # type: ignore[union-attr]
         writes: dict[tuple[str, bool], list[dict[str, Any]]] = {}
         pending: dict[str, tuple[Parsed, str, int]] = {}
-        for item in fresh:
+        for item, content in fresh:
             node = item.record
             assert isinstance(node, Node)
             existing = stored.get(node.id)
@@ -427,7 +431,7 @@ class _Session:
             if self.dry_run:
                 self.accepted_types[node.id] = node.type
             before = stored_content(existing.props) if existing else None
-            if existing is not None and before == node.content():
+            if existing is not None and before == content:
                 self._count(NODES, "unchanged")
                 continue
             if existing is not None and node.revision is not None and node.revision != current:
@@ -436,7 +440,7 @@ class _Session:
                 continue
             outcome = "updated" if existing is not None else "created"
             self._count(NODES, outcome)
-            fields = self._note_change(outcome, node.type, node.id, item.location, before, node.content())
+            fields = self._note_change(outcome, node.type, node.id, item.location, before, content)
             row = to_raw(node)
             row.pop("type")
             row.update(self._provenance(node, item.location, existing.props if existing else None))
@@ -445,7 +449,7 @@ class _Session:
                 change = None
             else:
                 row[REVISION_FIELD] = current + 1
-                change = self._history(_node_action(before, node.content(), fields), fields, row["source"],
+                change = self._history(_node_action(before, content, fields), fields, row["source"],
                                        revision=current + 1)
             writes.setdefault((node.type, existing is None), []).append(
                 {"id": node.id, "props": row, "expected": current, "change": change})
@@ -486,7 +490,7 @@ class _Session:
         self._advance(len(batch))
         types = {**self.graph.fetch_types(ends), **{end: self.accepted_types[end] for end in ends
                                                      if end in self.accepted_types}}
-        checked: list[tuple[Parsed, Relationship]] = []
+        checked: list[_CheckedLink] = []
         in_batch: dict[tuple[str, str, str], tuple[Location, int]] = {}
         for item in batch:
             rel = item.record
@@ -496,7 +500,8 @@ class _Session:
                 self._reject(Reject(item.location, problem[0], problem[1], rel.rel_type,
                                     f"{rel.source_id}->{rel.target_id}"))
                 continue
-            digest = _digest(rel.content())
+            content = rel.content()
+            digest = _digest(content)
             earlier = self.rel_seen.get(rel.key) or in_batch.get(rel.key)
             if earlier is not None:
                 first, first_digest = earlier
@@ -508,10 +513,10 @@ class _Session:
                     self._count(RELATIONSHIPS, "unchanged")
                 continue
             in_batch[rel.key] = (item.location, digest_bits(digest))
-            checked.append((item, rel))
-        by_type: dict[str, list[tuple[Parsed, Relationship]]] = {}
-        for item, rel in checked:
-            by_type.setdefault(rel.rel_type, []).append((item, rel))
+            checked.append((item, rel, content, digest))
+        by_type: dict[str, list[_CheckedLink]] = {}
+        for link in checked:
+            by_type.setdefault(link[1].rel_type, []).append(link)
         for rel_type, group in by_type.items():
             self._load_relationship_type(rel_type, group)
 
@@ -531,21 +536,21 @@ class _Session:
                                     f"{end_id!r} is of type {end_type}")
         return None
 
-    def _load_relationship_type(self, rel_type: str, group: list[tuple[Parsed, Relationship]]) -> None:
+    def _load_relationship_type(self, rel_type: str, group: list[_CheckedLink]) -> None:
         rule = RULES[rel_type]
-        stored = self.graph.fetch_relationships(rel_type, [(rel.source_id, rel.target_id) for _, rel in group])
+        stored = self.graph.fetch_relationships(rel_type, [(rel.source_id, rel.target_id) for _, rel, _, _ in group])
         limits = [(incoming, limit) for incoming, limit in ((True, rule.max_per_target), (False, rule.max_per_source))
                   if limit is not None]
         linked: dict[tuple[str, bool], set[str]] = {}
         for incoming, _ in limits:
-            ids = sorted({rel.target_id if incoming else rel.source_id for _, rel in group})
+            ids = sorted({rel.target_id if incoming else rel.source_id for _, rel, _, _ in group})
             for node_id, others in self.graph.neighbours(rel_type, ids, incoming).items():
                 linked[(node_id, incoming)] = others
-        checked = sorted({rel.source_id for _, rel in group if rel.source_id in self.expected})
+        checked = sorted({rel.source_id for _, rel, _, _ in group if rel.source_id in self.expected})
         current = self.graph.revisions(checked)
         rows: list[dict[str, Any]] = []
         groups: dict[str, list[tuple[Parsed, str, dict[str, Any]]]] = {}
-        for item, rel in group:
+        for item, rel, content, digest in group:
             key = (rel.source_id, rel.target_id)
             wanted = self.expected.get(rel.source_id)
             if wanted is not None and current.get(rel.source_id, 0) != wanted:
@@ -569,16 +574,16 @@ class _Session:
             for incoming, _ in limits:
                 end, other = (rel.target_id, rel.source_id) if incoming else (rel.source_id, rel.target_id)
                 self.claimed.claim(rel_type, end, incoming, other)
-            self.rel_seen.add(_interned_key(rel), item.location, _digest(rel.content()))
+            self.rel_seen.add(_interned_key(rel), item.location, digest)
             existing = stored.get(key)
             before = stored_content(existing) if existing is not None else None
-            if existing is not None and before == rel.content():
+            if existing is not None and before == content:
                 self._count(RELATIONSHIPS, "unchanged")
                 continue
             outcome = "updated" if existing is not None else "created"
             self._count(RELATIONSHIPS, outcome)
             fields = self._note_change(outcome, rel_type, f"{rel.source_id} -{rel_type}-> {rel.target_id}",
-                                       item.location, before, rel.content())
+                                       item.location, before, content)
             props = rel.properties()
             props.update(self._provenance(rel, item.location, existing))
             if existing is None and rel.import_run is not None and self.restoring:
