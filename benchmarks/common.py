@@ -31,14 +31,13 @@ class Measurement:
 
 def stores(scale: str = "province") -> list[str]:
     """Both stores when a Neo4j is configured (make bench starts one), else the embedded one alone;
-    `BENCH_STORES=neo4j` (comma-separated) narrows it. The nation scale runs on Neo4j alone unless
-    `BENCH_NATION_STORES` says otherwise: the registry's target is a province on one machine's embedded store and
-    the nation on Neo4j, and each nation-scale store adds about an hour to `make bench`."""
+    `BENCH_STORES=neo4j` (comma-separated) narrows it, and `BENCH_NATION_STORES` narrows the nation scale alone
+    (e.g. to Neo4j, the registry's store for a nation: each nation-scale store adds 20-30 minutes)."""
     available = ["embedded", "neo4j"] if os.environ.get("NEO4J_URI") else ["embedded"]
     wanted = [name.strip() for name in os.environ.get("BENCH_STORES", "").split(",") if name.strip()]
     chosen = [name for name in available if name in wanted] if wanted else available
-    if scale == "nation":
-        nation = [name.strip() for name in os.environ.get("BENCH_NATION_STORES", "neo4j").split(",") if name.strip()]
+    nation = [name.strip() for name in os.environ.get("BENCH_NATION_STORES", "").split(",") if name.strip()]
+    if scale == "nation" and nation:
         chosen = [name for name in chosen if name in nation]
     return chosen
 

@@ -6,8 +6,8 @@ context per rule, so a rule pays for the reads it needs rather than borrowing an
 process. The whole `registry analyze --json` also runs in its own process for its wall time and peak memory, and
 its findings are scored against the generator's ground truth (precision and recall per rule).
 
-`BENCH_SCALES=province` (comma-separated) limits the scales; the default is `province,nation`. The nation scale
-runs on Neo4j alone unless `BENCH_NATION_STORES=embedded,neo4j` (see `benchmarks.common.stores`).
+`BENCH_SCALES=province` (comma-separated) limits the scales; the default is `province,nation`. `BENCH_NATION_STORES`
+narrows the stores of the nation scale (see `benchmarks.common.stores`).
 """
 
 from __future__ import annotations
