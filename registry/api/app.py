@@ -4,6 +4,7 @@ sites under `/site`, on one store opened for the app's lifetime."""
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -46,9 +47,15 @@ def create_app(settings: RegistrySettings | None = None, store: GraphStore | Non
         # Once here, not at every write: a mutation is a load of one or two records (registry/api/mutations.py).
         await anyio.to_thread.run_sync(RegistryGraph(opened).ensure_schema)
         app.state.store = opened
+        # What is alive now (modules, the schema, the drivers) lives as long as the server. Frozen, it is left out
+        # of the cyclic collector's full passes, which otherwise walk all of it: 100-150 ms each, several a second
+        # under load, every request in flight stalled (measured on Neo4j with 8 clients; p95 is mostly those).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()  # an app in a longer process (tests, embedding) must not leave it frozen
             # The async client belongs to this app's event loop: close it here even for a store passed in.
             try:
                 await opened.aclose()

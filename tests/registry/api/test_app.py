@@ -92,3 +92,15 @@ def test_the_schema_is_ensured_at_start_up_so_a_mutation_on_an_empty_store_is_se
         found = client.post("/graphql", json={"query": '{ agencies(filter: {search: "So Moi"}) { totalCount } }'},
                             headers=headers).json()
     assert found.get("data") == {"agencies": {"totalCount": 1}}, found
+
+
+def test_what_lives_as_long_as_the_server_is_kept_out_of_full_collections_while_it_serves(store):
+    """A full pass of the cyclic collector walks every object the process holds (100-150 ms in a served nation,
+    stalling each request in flight): the app freezes what exists once it has started, and thaws it at shutdown
+    so a longer process (tests, embedding) is left as it was."""
+    import gc
+
+    with TestClient(create_app(store=store)) as client:
+        assert gc.get_freeze_count() > 10_000  # the modules, the schema and the store's clients
+        assert client.get("/health").json()["status"] == "ok"
+    assert gc.get_freeze_count() == 0
