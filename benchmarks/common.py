@@ -81,8 +81,21 @@ def _memory_gib() -> float | None:
     return round(kib / 1024 / 1024, 1)
 
 
+def _commit() -> str | None:
+    """The commit the figures belong to (with "+changes" when the working tree differs from it), if in git."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return f"{head}+changes" if dirty else head
+
+
 def machine() -> dict[str, object]:
     return {
+        "commit": _commit(),
         "cpus": os.cpu_count(),
         "memory_gib": _memory_gib(),
         "load_average": [round(load, 2) for load in os.getloadavg()],

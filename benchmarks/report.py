@@ -124,7 +124,9 @@ def render(results: Path = RESULTS) -> str:
         name = data.get("benchmark", path.stem)
         machine = data.get("machine", {})
         sections.append(
-            f"## {name}\n\n`python -m benchmarks {name}` — {machine.get('date', '?')}, {machine.get('cpus', '?')} "
+            f"## {name}\n\n`python -m benchmarks {name}` — {machine.get('date', '?')}"
+            + (f", commit {machine['commit']}" if machine.get("commit") else "")
+            + f", {machine.get('cpus', '?')} "
             f"CPUs, {machine.get('memory_gib', '?')} GiB, load average at the end "
             f"{machine.get('load_average', '?')}, {machine.get('platform', '?')}, "
             f"Python {machine.get('python', '?')}\n\n"
