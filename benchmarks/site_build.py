@@ -1,8 +1,9 @@
 """Build time of the published sites on the synthetic registry: the national site, a province's site, every scope.
 
-For each scale (`BENCH_SITE_SCALES`, default `province`; `province,nation` adds the nation, about an hour per store,
-whose figures docs/site.md records) the synthetic registry is generated and imported once per store
-(`BENCH_STORES`, `BENCH_NATION_STORES`), then `registry docs build` runs in its own process, as an official's deployment would:
+For each scale (`BENCH_SITE_SCALES`, default `province`; `province,nation` adds the nation, about an hour per
+store, whose figures docs/site.md records) the synthetic registry is generated and imported once per store
+(`BENCH_STORES`, `BENCH_NATION_STORES`), then `registry docs build` runs in its own process, as an official's
+deployment would:
 
 - the national site (in Vietnamese: one site; each language is a site of its own);
 - a typical province's site, Lào Cai (`tinh-15`, in Vietnamese): first as a first build (its part of the registry
@@ -36,6 +37,8 @@ from benchmarks.common import machine, on_each_store, run_registry, save, store_
 PROVINCE = "tinh-15"
 TARGET_SECONDS = {"national": 120.0, "province": 60.0, "all": 1800.0}
 ALL_BOTH_LANGUAGES_GIB = 45.0
+
+
 def scales() -> list[str]:
     """The scales to build at: a nation's builds (every scope in both languages, a million pages) take an hour."""
     return [scale.strip() for scale in os.environ.get("BENCH_SITE_SCALES", "province").split(",") if scale.strip()]
