@@ -28,6 +28,7 @@ import httpx
 
 from benchmarks.common import (
     REGISTRY,
+    env_list,
     machine,
     on_each_store,
     reset,
@@ -37,11 +38,11 @@ from benchmarks.common import (
 )
 
 # Concurrent clients per scenario: one alone (latency without queueing), then several (latency under load).
-CLIENTS = [int(n) for n in os.environ.get("BENCH_CLIENTS", "1,8").split(",") if n.strip()]
+CLIENTS = [int(n) for n in env_list("BENCH_CLIENTS", "1,8")]
 DURATION = float(os.environ.get("BENCH_SECONDS", "15"))
 # The synthetic registry's scales: `province` by default; `BENCH_API_SCALES=province,nation` adds the nation's
 # 510,000 entities (its import alone takes about 15 minutes per store).
-SCALES = [scale.strip() for scale in os.environ.get("BENCH_API_SCALES", "province").split(",") if scale.strip()]
+SCALES = env_list("BENCH_API_SCALES", "province")
 TARGET_P95_MS = 50.0
 
 ENTITY_QUERY = """

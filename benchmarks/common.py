@@ -29,14 +29,19 @@ class Measurement:
     stdout: str
 
 
+def env_list(name: str, default: str = "") -> list[str]:
+    """A comma-separated setting of the benchmarks (`BENCH_STORES=neo4j`, `BENCH_SCALES=province,nation`)."""
+    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
 def stores(scale: str = "province") -> list[str]:
     """Both stores when a Neo4j is configured (make bench starts one), else the embedded one alone;
     `BENCH_STORES=neo4j` (comma-separated) narrows it, and `BENCH_NATION_STORES` narrows the nation scale alone
     (e.g. to Neo4j, the registry's store for a nation: each nation-scale store adds 20-30 minutes)."""
     available = ["embedded", "neo4j"] if os.environ.get("NEO4J_URI") else ["embedded"]
-    wanted = [name.strip() for name in os.environ.get("BENCH_STORES", "").split(",") if name.strip()]
+    wanted = env_list("BENCH_STORES")
     chosen = [name for name in available if name in wanted] if wanted else available
-    nation = [name.strip() for name in os.environ.get("BENCH_NATION_STORES", "").split(",") if name.strip()]
+    nation = env_list("BENCH_NATION_STORES")
     if scale == "nation" and nation:
         chosen = [name for name in chosen if name in nation]
     return chosen

@@ -13,13 +13,13 @@ narrows the stores of the nation scale (see `benchmarks.common.stores`).
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from benchmarks.common import (
+    env_list,
     generate_synthetic,
     machine,
     reset,
@@ -36,7 +36,7 @@ TARGET_DUPLICATES_SECONDS = 10.0
 
 
 def scales() -> list[str]:
-    return [scale.strip() for scale in os.environ.get("BENCH_SCALES", "province,nation").split(",") if scale.strip()]
+    return env_list("BENCH_SCALES", "province,nation")
 
 
 def generate(scale: str, folder: Path) -> dict[str, Any]:

@@ -32,7 +32,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import machine, on_each_store, run_registry, save, store_env
+from benchmarks.common import (
+    env_list,
+    machine,
+    on_each_store,
+    run_registry,
+    save,
+    store_env,
+)
 
 PROVINCE = "tinh-15"
 TARGET_SECONDS = {"national": 120.0, "province": 60.0, "all": 1800.0}
@@ -41,7 +48,7 @@ ALL_BOTH_LANGUAGES_GIB = 45.0
 
 def scales() -> list[str]:
     """The scales to build at: a nation's builds (every scope in both languages, a million pages) take an hour."""
-    return [scale.strip() for scale in os.environ.get("BENCH_SITE_SCALES", "province").split(",") if scale.strip()]
+    return env_list("BENCH_SITE_SCALES", "province")
 
 
 _READ = re.compile(r"read the registry and ran the analysis in ([0-9.]+) s: ([0-9]+) entities")
