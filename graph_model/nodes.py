@@ -379,6 +379,10 @@ class HistoryRecord(BaseModel):
         body["changes_json"] = changes_json(self.changes)
         return body
 
+    def exported(self) -> dict[str, Any]:
+        """The record as a backup line."""
+        return self.model_dump(mode="json", exclude_none=True)
+
     @classmethod
     def from_stored(cls, props: dict[str, Any]) -> HistoryRecord:
         """A Change node's properties as a record (the inverse of `stored`)."""

@@ -2,7 +2,8 @@
 
 A YAML or JSON file holds either a list of records or a mapping with `nodes` and/or `relationships`
 lists; a JSON Lines file holds one record per line. Every record has a `type`; see `registry schema`.
-An export (a backup) also holds the registry's history as `type: Change` records, restored as they were.
+An export (a backup) also holds the registry's history (`type: Change`), import runs (`type: ImportRun`) and API
+tokens (`type: ApiToken`, hashes only), restored as they were.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph_model import PillarTaxonomy
-from graph_model.nodes import HISTORY_LABEL, NODE_TYPES, REVISION_FIELD, HistoryRecord, Node
+from graph_model.ledger import LEDGER_TYPES
+from graph_model.nodes import NODE_TYPES, REVISION_FIELD, Node
 from importers.base import ImportContext, ImportItem, Location, Parsed, Reject, validate_raw
 from importers.yaml_lines import line_of, load_documents
 
@@ -61,16 +63,18 @@ def _validate(raw: Any, location: Location, pillars: PillarTaxonomy) -> Iterator
                 item.record.with_revision(revision)
             yield item
         return
-    if not (isinstance(raw, Mapping) and raw.get("type") == HISTORY_LABEL):
+    kind = raw.get("type") if isinstance(raw, Mapping) else None
+    ledger_type = LEDGER_TYPES.get(kind) if isinstance(kind, str) else None
+    if ledger_type is None:
         yield from validate_raw(raw, location, pillars)
         return
     try:
-        yield Parsed(location, HistoryRecord.model_validate(raw))  # type: ignore[arg-type]
+        yield Parsed(location, ledger_type.model_validate(raw))  # type: ignore[arg-type]
     except ValidationError as error:
         for problem in error.errors(include_url=False):
             field = ".".join(str(part) for part in problem["loc"]) or "record"
             message = "unknown field" if problem["type"] == "extra_forbidden" else problem["msg"]
-            yield Reject(location, field, message, HISTORY_LABEL, str(raw.get("id")))
+            yield Reject(location, field, message, str(raw["type"]), str(raw.get("id")))
 
 
 class NativeImporter:

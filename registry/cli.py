@@ -294,6 +294,10 @@ def imports(
     out.print(table)
 
 
+_TOKENS_HELP = ("jsonl: include the API tokens (their hashes, never the tokens), so a restore keeps them working; "
+                "--no-tokens for an export shared beyond the operator")
+
+
 @app.command()
 def export(
     ctx: typer.Context,
@@ -301,6 +305,7 @@ def export(
                                                               "folder of files), the last two in the template's layout")] = "jsonl",
     out_file: Annotated[Optional[Path], typer.Option("--out", help="File to write (default: standard output); "
                                                                    "for xlsx a file and for csv a folder, required")] = None,
+    tokens: Annotated[bool, typer.Option("--tokens/--no-tokens", help=_TOKENS_HELP)] = True,
 ) -> None:
     """Write the whole registry: in the native format (importing it into an empty store gives the same export),
     or in the spreadsheet template's layout (xlsx, csv) for an agency to edit and import again; cells that a
@@ -324,10 +329,10 @@ def export(
         return
     with opened_graph(state) as graph:
         if out_file is None:
-            count = write_jsonl(graph, sys.stdout, state.pillars)
+            count = write_jsonl(graph, sys.stdout, state.pillars, tokens)
         else:
             with out_file.open("w", encoding="utf-8", newline="\n") as handle:
-                count = write_jsonl(graph, handle, state.pillars)
+                count = write_jsonl(graph, handle, state.pillars, tokens)
             err.print(f"{count} records written to {out_file}")
 
 

@@ -18,6 +18,7 @@ from graph_model import (
     RULES,
     derive_schema,
 )
+from graph_model.ledger import LEDGER_TYPES
 from graph_model.nodes import HISTORY_LABEL, REVISION_FIELD, HistoryRecord
 from graph_model.schema import SEARCH_PROPERTY
 from registry.store.protocol import GraphStore, Row
@@ -178,7 +179,7 @@ class RegistryGraph:
         Keyset pages (`WHERE n.id > $after ORDER BY n.id LIMIT …`) would be simpler, but FalkorDB answers each one
         by sorting every remaining node, which turns a nation-scale export quadratic (hours). Equality lookups by
         id use the index on both stores, so reading a page of known ids costs the same wherever it starts."""
-        if label not in (ENTITY_LABEL, HISTORY_LABEL):
+        if label != ENTITY_LABEL and label not in LEDGER_TYPES:
             raise ValueError(f"not a label with ids: {label!r}")
         return sorted(row["id"] for row in self.store.read(f"MATCH (n:{label}) RETURN n.id AS id"))
 
@@ -331,24 +332,27 @@ class RegistryGraph:
             f"RETURN n.id AS id, coalesce(n.{REVISION_FIELD}, 0) AS revision", {"ids": ids})
         return {row["id"]: row["revision"] for row in rows}
 
-    def restore_history(self, rows: list[Row], batch_size: int = PAGE_SIZE) -> int:
-        """Put history records back as they were (a restore): MERGE on their id, so a re-run adds nothing."""
-        return self.store.write_batches(f"UNWIND $rows AS row MERGE (c:{HISTORY_LABEL} {{id: row.id}}) SET c = row",
-                                        _chunks(rows, batch_size))
+    def restore_ledger(self, label: str, rows: list[Row], batch_size: int = PAGE_SIZE) -> int:
+        """Put bookkeeping records (history, import runs, tokens: `LEDGER_TYPES`) back as they were (a restore):
+        MERGE on their id, so a re-run adds nothing."""
+        query = f"UNWIND $rows AS row MERGE (c:{_ledger_label(label)} {{id: row.id}}) SET c = row"
+        return self.store.write_batches(query, _chunks(rows, batch_size))
 
-    def history_ids(self, ids: list[str]) -> set[str]:
-        """Which of these history record ids are stored."""
+    def ledger_ids(self, label: str, ids: list[str]) -> set[str]:
+        """Which of these bookkeeping record ids are stored."""
         if not ids:
             return set()
-        rows = self.store.read(f"UNWIND $ids AS id MATCH (c:{HISTORY_LABEL} {{id: id}}) RETURN c.id AS id",
+        rows = self.store.read(f"UNWIND $ids AS id MATCH (c:{_ledger_label(label)} {{id: id}}) RETURN c.id AS id",
                                {"ids": ids})
         return {row["id"] for row in rows}
 
-    def iter_history(self, page_size: int = PAGE_SIZE) -> Iterator[dict[str, Any]]:
-        """Every history record's properties, oldest first (ids sort by time), a page of ids at a time."""
-        for ids in _chunks(self.sorted_ids(HISTORY_LABEL), page_size):
+    def iter_ledger(self, label: str, page_size: int = PAGE_SIZE) -> Iterator[dict[str, Any]]:
+        """Every bookkeeping record's properties in id order (for history and import runs, oldest first: their ids
+        sort by time), a page of ids at a time."""
+        label = _ledger_label(label)
+        for ids in _chunks(self.sorted_ids(label), page_size):
             rows = self.store.read(
-                f"UNWIND $ids AS id MATCH (c:{HISTORY_LABEL} {{id: id}}) RETURN properties(c) AS props", {"ids": ids})
+                f"UNWIND $ids AS id MATCH (c:{label} {{id: id}}) RETURN properties(c) AS props", {"ids": ids})
             rows.sort(key=lambda row: row["props"]["id"])
             for row in rows:
                 yield row["props"]
@@ -371,6 +375,13 @@ class RegistryGraph:
             {"limit": limit},
         )
         return [row["run"] for row in rows]
+
+
+def _ledger_label(label: str) -> str:
+    """A bookkeeping label, checked against the fixed set before it is put in a query (never user text)."""
+    if label not in LEDGER_TYPES:
+        raise ValueError(f"not a bookkeeping label: {label!r}")
+    return label
 
 
 def _chunks(rows: list[_T], size: int) -> Iterator[list[_T]]:

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from graph_model import DEFAULT_PILLARS, RULES, Node, PillarTaxonomy, Relationship, to_raw
-from graph_model.nodes import REVISION_FIELD, ChangeAction, HistoryRecord, changes_json, stored_content
+from graph_model.ledger import API_TOKEN_LABEL, IMPORT_RUN_LABEL, LedgerRecord
+from graph_model.nodes import HISTORY_LABEL, REVISION_FIELD, ChangeAction, changes_json, stored_content
 from importers import ImportContext, ImportItem, Location, Parsed, Reject, importer_for
 from registry.graph import RegistryGraph
 from registry.import_memory import ClaimedEnds, SeenRecords, digest_bits
@@ -36,6 +37,8 @@ from registry.pipelined import PipelinedWrites
 NODES = "nodes"
 RELATIONSHIPS = "relationships"
 HISTORY = "history"  # history records restored from a backup (counted only when a file holds some)
+LEDGER_COUNTS = {HISTORY_LABEL: HISTORY, IMPORT_RUN_LABEL: "import_runs", API_TOKEN_LABEL: "tokens"}
+"""What a report counts each kind of a backup's bookkeeping records as."""
 RETIRED = "retired"
 OUTCOMES = ("created", "updated", "unchanged")
 MAX_REJECTS_KEPT_IN_RUN = 1000
@@ -264,8 +267,8 @@ class _Session:
 
     def load(self, items: Callable[[], Iterable[ImportItem]]) -> None:
         """Both passes, each batch's writes running while the next batch is prepared; every node is written
-        before the first relationship is checked (its ends must be found in the store). History records of a
-        backup are restored in the second pass (a third would read every file once more)."""
+        before the first relationship is checked (its ends must be found in the store). A backup's history,
+        import runs and tokens are restored in the second pass (a third would read every file once more)."""
         with PipelinedWrites() as self.writes:
             self._node_pass(items)
             self.writes.flush()
@@ -287,20 +290,22 @@ class _Session:
 
     def _relationship_pass(self, items: Callable[[], Iterable[ImportItem]]) -> None:
         batch: list[Parsed] = []
-        history: list[Parsed] = []
+        ledger: dict[str, list[Parsed]] = {}  # a backup's history, import runs and tokens, by type
         for item in items():
             if isinstance(item, Parsed) and isinstance(item.record, Relationship):
                 batch.append(item)
                 if len(batch) >= self.loader.batch_size:
                     self._load_relationships(batch)
                     batch = []
-            elif isinstance(item, Parsed) and isinstance(item.record, HistoryRecord):
-                history.append(item)
-                if len(history) >= self.loader.batch_size:
-                    self._load_history(history)
-                    history = []
+            elif isinstance(item, Parsed) and isinstance(item.record, LedgerRecord):
+                pending = ledger.setdefault(item.record.type, [])
+                pending.append(item)
+                if len(pending) >= self.loader.batch_size:
+                    self._load_ledger(pending)
+                    pending.clear()
         self._load_relationships(batch)
-        self._load_history(history)
+        for pending in ledger.values():
+            self._load_ledger(pending)
 
     def _reject(self, reject: Reject) -> None:
         self.report.rejects.append(reject)
@@ -618,24 +623,26 @@ class _Session:
                     self._reject(Reject(item.location, field_name, reason, rel_type, f"{source}->{rel['to']}"))
         return then
 
-    # --- history (a restore) ----------------------------------------------------------------------------
+    # --- history, import runs and tokens (a restore) --------------------------------------------------------
 
-    def _load_history(self, batch: list[Parsed]) -> None:
-        """History records of a backup, put back verbatim (no new history for the restore itself); one already
-        stored is unchanged."""
+    def _load_ledger(self, batch: list[Parsed]) -> None:
+        """Bookkeeping records of a backup (all of one type), put back verbatim (no new history for the restore
+        itself); one already stored is unchanged, even if the backup's differs: these records are evidence."""
         if not batch:
             return
+        label = batch[0].record.type
         if self.loader.authorise is not None:
-            # History is evidence: only the operator (who holds the store) restores it, never a token's import.
+            # Only the operator (who holds the store) restores them, never a token's import: history is evidence,
+            # and a token restored by an agency's import would be a way to grant itself more.
             for item in batch:
-                self._reject(Reject(item.location, "type", "history records are restored only by an import "
-                                    "without a token (the operator's restore of a backup)", "Change",
+                self._reject(Reject(item.location, "type", f"{label} records are restored only by an import "
+                                    "without a token (the operator's restore of a backup)", label,
                                     getattr(item.record, "id", None)))
             self._advance(len(batch))
             return
-        counts = self.report.counts.setdefault(HISTORY, Counter())
-        records = [item.record for item in batch if isinstance(item.record, HistoryRecord)]
-        stored = self.graph.history_ids([record.id for record in records])
+        counts = self.report.counts.setdefault(LEDGER_COUNTS[label], Counter())
+        records = [item.record for item in batch if isinstance(item.record, LedgerRecord)]
+        stored = self.graph.ledger_ids(label, [record.id for record in records])
         rows = []
         for record in records:
             if record.id in stored:
@@ -646,7 +653,7 @@ class _Session:
                 rows.append(record.stored())
         self._advance(len(batch))
         if not self.dry_run and rows:
-            self.writes.submit(self.graph.restore_history, rows, self.loader.batch_size)
+            self.writes.submit(self.graph.restore_ledger, label, rows, self.loader.batch_size)
 
 
 def _node_action(before: dict[str, Any] | None, after: dict[str, Any],

@@ -1,7 +1,8 @@
 """API tokens: created by `registry token create`, sent as `Authorization: Bearer <token>`.
 
 The store keeps only the token's SHA-256 hash, on an `ApiToken` node outside the entity graph (no Entity label,
-so exports, statistics and findings never see it). The token itself is shown once, when it is created.
+so statistics and findings never see it; the JSON Lines backup carries it, see graph_model.ledger). The token itself
+is shown once, when it is created.
 Every query here is parameterised and runs on both engines.
 """
 

@@ -274,8 +274,10 @@ def test_registry_import_with_a_token_rejects_what_it_does_not_cover(cli, tmp_pa
     assert reader not in refused.stdout + refused.stderr
     runs = json.loads(cli("imports", "--json").stdout)
     assert len(runs) == 2  # the seed and the agency's import; the refused ones never started a run
-    exported = cli("export").stdout
-    assert token not in exported and token_hash(token) not in exported
+    exported = cli("export").stdout  # a backup: the token's hash (so a restore keeps it working), never the token
+    assert token not in exported and token_hash(token) in exported
+    shared = cli("export", "--no-tokens").stdout
+    assert token not in shared and token_hash(token) not in shared and "ApiToken" not in shared
 
 
 # --- secrets in general ---------------------------------------------------------------------------------------

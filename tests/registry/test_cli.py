@@ -62,8 +62,12 @@ def test_export_to_stdout_and_to_a_file_agree_and_round_trip(run, fixtures_dir, 
     assert '{"type":"Change"' in exported  # the backup holds the history too
     run("db", "reset", "--yes")
     assert json.loads(run("stats", "--json").stdout)["nodes"]["total"] == 0
-    run("import", str(tmp_path / "dump.jsonl"))
-    assert run("export").stdout == exported
+    assert '{"type":"ImportRun"' in exported  # and the import runs
+    restore = json.loads(run("import", str(tmp_path / "dump.jsonl"), "--json").stdout)
+    assert restore["import_runs"] == {"created": 1, "updated": 0, "unchanged": 0}
+    restored = run("export").stdout.splitlines(keepends=True)
+    assert json.loads(restored[-1])["id"] == restore["run_id"]  # plus the restore's own run
+    assert "".join(restored[:-1]) == exported
     again = run("import", str(tmp_path / "dump.jsonl"), "--json")
     assert json.loads(again.stdout)["nodes"] == {"created": 0, "updated": 0, "unchanged": 15}
 

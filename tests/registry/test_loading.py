@@ -1,16 +1,14 @@
 """Loading records: idempotent upserts, referential checks and rejects, on both stores."""
 
-import io
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from graph_model import DEFAULT_PILLARS
-from registry.export import write_jsonl
 from registry.graph import RegistryGraph
 from registry.loading import Loader
+from tests.registry.exports import export_text
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -38,10 +36,7 @@ def load(graph: RegistryGraph, *paths: Path, clock=None, batch_size: int = 1000)
     return loader.load_files(list(paths))
 
 
-def export(graph: RegistryGraph) -> str:
-    buffer = io.StringIO()
-    write_jsonl(graph, buffer, DEFAULT_PILLARS)
-    return buffer.getvalue()
+export = export_text
 
 
 def counts(report) -> dict:
@@ -64,7 +59,7 @@ def test_reimporting_the_same_file_changes_nothing(graph, fixtures_dir, clock):
     clock.advance()
     again = load(graph, fixtures_dir / "native" / "valid.yaml", clock=clock)
     assert counts(again) == {"nodes": {"unchanged": 8}, "relationships": {"unchanged": 11}}
-    assert export(graph) == before  # not even a timestamp moved
+    assert export(graph, again.run_id) == before  # not even a timestamp moved; the run itself is recorded
 
 
 def test_a_changed_record_is_updated_and_keeps_its_creation_time(graph, fixtures_dir, tmp_path, clock):
@@ -167,7 +162,7 @@ def test_export_then_import_into_an_empty_store_gives_the_same_export(graph, fix
     graph.store.delete_all()
     report = load(graph, dump)
     assert report.ok
-    assert export(graph) == first
+    assert export(graph, report.run_id) == first
 
 
 def test_the_sample_registry_loads_without_a_reject(graph):
@@ -201,8 +196,9 @@ def test_an_export_from_one_store_loads_into_the_other(request, fixtures_dir, tm
         target_store.delete_all()
     try:
         target = RegistryGraph(target_store)
-        assert load(target, dump).ok
-        assert export(target) == first
+        restore = load(target, dump)
+        assert restore.ok
+        assert export(target, restore.run_id) == first
     finally:
         target_store.delete_all()
     shutil.rmtree(tmp_path, ignore_errors=True)
@@ -245,8 +241,8 @@ def test_each_run_is_recorded_with_its_files_checksums_and_counts(graph, fixture
 
 
 def test_an_import_that_fails_half_way_is_recorded_as_failed_with_what_it_wrote(graph, fixtures_dir):
-    from importers import Location, Parsed
     from graph_model import parse_record
+    from importers import Location, Parsed
 
     def items():  # two records, then the source breaks (a disk error, a lost connection…)
         yield Parsed(Location("feed", 1), parse_record({"type": "Agency", "id": "agency:a", "name": "A",
