@@ -22,12 +22,19 @@ BENCHMARKS = {"import-spreadsheets": import_spreadsheets.main, "duplicates-quali
 
 
 def main(names: list[str]) -> int:
+    """Run the benchmarks named (all by default) and write the report; exit 1 when one with a pass/fail verdict
+    (the load test) failed, after all have run."""
+    failed = []
     for name in names or list(BENCHMARKS):
         if name not in BENCHMARKS:
             print(f"unknown benchmark {name!r}; known: {', '.join(BENCHMARKS)}", file=sys.stderr)
             return 2
-        BENCHMARKS[name]()
+        if BENCHMARKS[name]() is False:
+            failed.append(name)
     print(f"\nwrote {report.write().relative_to(report.REPO)}")
+    if failed:
+        print(f"FAILED: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 

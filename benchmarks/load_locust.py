@@ -34,11 +34,18 @@ query ($id: ID!) {
 }"""
 SEARCH_QUERY = "query ($words: String!) { systems(first: 10, filter: {search: $words}) { edges { node { id name } } } }"
 UPSERT = """
-mutation ($input: EntityInput!) { upsertEntity(input: $input) { entity { id name } errors { field message } } }"""
+mutation ($input: EntityInput!, $expected: Int) {
+  upsertEntity(input: $input, expectedRevision: $expected) { entity { id name revision } errors { field message } }
+}"""
 LINK = """
-mutation ($from: String!, $to: String!) { link(type: "CONNECTS_TO", from: $from, to: $to) { ok errors { message } } }"""
+mutation ($from: String!, $to: String!, $expected: Int) {
+  link(type: "CONNECTS_TO", from: $from, to: $to, expectedRevision: $expected) { ok errors { message } }
+}"""
 UNLINK = """
-mutation ($from: String!, $to: String!) { unlink(type: "CONNECTS_TO", from: $from, to: $to) { ok errors { message } } }"""
+mutation ($from: String!, $to: String!, $expected: Int) {
+  unlink(type: "CONNECTS_TO", from: $from, to: $to, expectedRevision: $expected) { ok errors { message } }
+}"""
+REVISION = "query ($id: ID!) { entity(id: $id) { revision } }"
 
 
 def entity_name(writer: int, entity: int, version: int) -> str:
@@ -86,6 +93,9 @@ class Writer(HttpUser):
         self.random = random.Random(self.number)
         self.version = 0
         self.created: set[int] = set()
+        # The revision of each of its entities as this writer last wrote it; forgotten after a write in doubt, and
+        # then read again before the next write (a write to an existing entity carries the revision it is based on).
+        self.revisions: dict[str, int] = {}
         self.headers = {"Authorization": f"Bearer {INPUT['token']}"}
 
     def entity_id(self, entity: int) -> str:
@@ -106,18 +116,36 @@ class Writer(HttpUser):
                 return None
             return payload
 
+    def _revision(self, entity_id: str) -> int | None:
+        """The revision a write to `entity_id` is based on: as last written, else read (None: not created yet)."""
+        if entity_id not in self.revisions:
+            with self.client.post("/graphql", json={"query": REVISION, "variables": {"id": entity_id}},
+                                  name="read-revision", catch_response=True) as response:
+                body = response.json() if response.status_code == 200 else {}
+                if not body.get("data") or body.get("errors"):
+                    response.failure(f"HTTP {response.status_code}: {str(body.get('errors'))[:80]}")
+                    return None
+                entity = body["data"]["entity"]
+                if entity is None:
+                    return None
+                self.revisions[entity_id] = entity["revision"]
+        return self.revisions[entity_id]
+
     @task(4)
     def upsert_entity(self) -> None:
         entity = self.random.randrange(ENTITIES_PER_WRITER)
         self.version += 1
         entity_id, name = self.entity_id(entity), entity_name(self.number, entity, self.version)
         fields = {"id": entity_id, "name": name, "owner": INPUT["agency"]}
-        payload = self._mutation("upsert-entity", UPSERT, {"input": {"type": "System", "fields": fields}},
-                                 "upsertEntity")
-        if payload is not None and payload["entity"] == {"id": entity_id, "name": name}:
+        variables = {"input": {"type": "System", "fields": fields}, "expected": self._revision(entity_id)}
+        payload = self._mutation("upsert-entity", UPSERT, variables, "upsertEntity")
+        if payload is not None and payload["entity"]["id"] == entity_id and payload["entity"]["name"] == name:
             ACKS["entities"][entity_id] = {"writer": self.number, "version": self.version}
             ACKS["upserts"] += 1
             self.created.add(entity)
+            self.revisions[entity_id] = payload["entity"]["revision"]
+        else:
+            self.revisions.pop(entity_id, None)
 
     def _link_or_unlink(self, linked: bool) -> None:
         if linked:
@@ -133,11 +161,17 @@ class Writer(HttpUser):
             key = self.random.choice(mine)
         source, target = key.split(" ")
         name, query, field = ("link", LINK, "link") if linked else ("unlink", UNLINK, "unlink")
-        payload = self._mutation(name, query, {"from": source, "to": target}, field)
+        payload = self._mutation(name, query, {"from": source, "to": target, "expected": self._revision(source)},
+                                 field)
         if payload is not None and payload["ok"]:
             ACKS["links"][key] = linked
+            if linked:  # a link that was already there changes nothing: read the revision again before the next write
+                self.revisions.pop(source, None)
+            else:  # an unlink always raises its `from` entity's revision
+                self.revisions[source] += 1
         else:
             ACKS["in_doubt_links"].append(key)
+            self.revisions.pop(source, None)
 
     @task(2)
     def link(self) -> None:
@@ -150,7 +184,7 @@ class Writer(HttpUser):
     @task(1)
     def forbidden_write(self) -> None:
         """Another agency's system: the server must answer 403 and write nothing."""
-        fields = {"id": self.random.choice(INPUT["foreign_ids"]), "name": "Không được phép"}
+        fields = {"id": self.random.choice(INPUT["foreign_ids"]), "name": "Không được phép"}  # FORBIDDEN_NAME
         with self.client.post("/graphql", json={"query": UPSERT, "variables": {
                 "input": {"type": "System", "fields": fields}}}, headers=self.headers, name="forbidden-write",
                 catch_response=True) as response:

@@ -11,9 +11,11 @@ cardinality are checked, and provenance says `api:<token name>`. Problems with t
 `MutationError`s (field and message), not as GraphQL errors.
 
 Every write is recorded in the history (by `api:<token name>`, source the token's id) in the same statement as
-the write. `expectedRevision` makes a write conditional: refused, with nothing written, unless the entity (for a
-link or unlink: its `from` entity) is still at that revision — compared in the write statement itself, so of two
-writers that read the same revision exactly one succeeds.
+the write. A write to an entity that exists (an update, a retirement, a link or unlink from it) must carry
+`expectedRevision`, the revision the change is based on: it is refused, with nothing written, unless the entity (for
+a link or unlink: its `from` entity) is still at that revision — compared in the write statement itself, so of two
+writers that read the same revision exactly one succeeds, and no writer overwrites a change it has not seen (HTTP's
+428 Precondition Required, for the same reason). Creating an entity needs none: of two creators, one wins.
 """
 
 from __future__ import annotations
@@ -61,8 +63,9 @@ _OWNER = f"MATCH (o:Agency)-[:OWNS]->(n:{ENTITY_LABEL} {{id: $id}}) RETURN o.id 
 STATUS_FIELD = "status"
 RETIRED = "retired"
 EXPECTED = "expectedRevision"
-EXPECTED_DESCRIPTION = ("Write only if the entity (for a link: its `from` entity) is still at this revision, as "
-                        "read before; else nothing is written and the error names the current revision.")
+EXPECTED_DESCRIPTION = ("The revision of the entity (for a link or unlink: its `from` entity) that this change is "
+                        "based on, as read before. Required when that entity exists; the write happens only if it "
+                        "is still at this revision, else nothing is written and the error names the current one.")
 
 
 class Forbidden(UserError):
@@ -174,6 +177,18 @@ def _expect(entity_id: str, revision: int | None) -> dict[str, int] | None:
     return None if revision is None else {entity_id: revision}
 
 
+def _revision_missing(write: _Write, entity_id: str, expected: int | None) -> list[MutationError]:
+    """No lost update: a write to an entity that exists must say which revision it is based on."""
+    if expected is not None:
+        return []
+    current = write.graph.revisions([entity_id]).get(entity_id)
+    if current is None:
+        return []
+    return [MutationError(field=EXPECTED, message=(
+        f"required: {entity_id!r} exists (at revision {current}); send the revision your change is based on, as "
+        "read with entity(id) { revision }, so that a change made since you read it is not overwritten"))]
+
+
 def _upsert(write: _Write, input: EntityInput, expected: int | None = None) -> Any:
     fields = input.fields
     if not isinstance(fields, dict):
@@ -211,6 +226,8 @@ def _upsert(write: _Write, input: EntityInput, expected: int | None = None) -> A
             return EntityPayload(errors=[MutationError(
                 field="owner", message="required: a new entity written with an agency token must name its owner, "
                                        "an agency at or under the token's agency")])
+    if existing is not None and (missing := _revision_missing(write, node.id, expected)):
+        return EntityPayload(errors=missing)
     records: list[Node | Relationship] = [node]
     if owner is not None:
         records.append(parse_record({"type": "OWNS", "from": owner, "to": node.id}))  # type: ignore[arg-type]
@@ -272,6 +289,8 @@ def _link(write: _Write, rel_type: str, source: str, target: str, properties: An
     except RecordError as error:
         return LinkPayload(ok=False, errors=_errors(error))
     _authorise_link(write, "link", rel_type, source, target)
+    if missing := _revision_missing(write, source, expected):
+        return LinkPayload(ok=False, errors=missing)
     errors = write.load([record], _expect(source, expected))  # type: ignore[list-item]
     return LinkPayload(ok=not errors, errors=errors)
 
@@ -293,6 +312,8 @@ def _unlink(write: _Write, rel_type: str, source: str, target: str, expected: in
     stored = write.graph.fetch_relationships(rel_type, [(source, target)]).get((source, target))
     if stored is None:
         return missing
+    if no_revision := _revision_missing(write, source, expected):
+        return LinkPayload(ok=False, errors=no_revision)
     now = datetime.now(UTC)
     before = stored_content(stored)
     change = {
@@ -337,6 +358,8 @@ def _retire(write: _Write, entity_id: str, expected: int | None = None) -> Any:
             raise write.deny("retireEntity", f"{stored.type} {entity_id}",
                              f"{entity_id!r} is owned by {owner or 'no agency'}, not by {write.token.agency!r} "
                              "or an agency under it")
+    if missing := _revision_missing(write, entity_id, expected):
+        return EntityPayload(errors=missing)
     try:
         node = parse_record({"type": stored.type, **stored_content(stored.props), STATUS_FIELD: RETIRED})
     except RecordError as error:

@@ -41,3 +41,9 @@ def test_a_link_must_be_in_its_last_acknowledged_state_unless_in_doubt():
     assert _lost_writes(export(stored(7)), ACKS) == ["system:load.w1.e0 system:x: acknowledged link, stored not linked"]
     assert _lost_writes(export(stored(7), LINKED, unlinked_but_present), ACKS) == [
         "system:load.w1.e0 system:y: acknowledged unlink, stored linked"]
+
+
+def test_a_refused_write_found_in_the_registry_is_a_failure():
+    foreign = {"type": "System", "id": "system:tinh-b.x", "name": "Không được phép"}
+    assert _lost_writes(export(stored(7), LINKED, foreign), ACKS) == [
+        "system:tinh-b.x: another agency's system, refused with 403, stored 'Không được phép'"]

@@ -58,6 +58,9 @@ def changes_of(client: Client, entity_id: str, first: int = 50, after: str | Non
 
 
 def upsert(client: Client, token: str, name: str, expected: int | None = None) -> dict[str, Any]:
+    """Rename the system, based on `expected` (default: the revision read just before)."""
+    if expected is None:
+        expected = client.entity(MOT_CUA)["revision"]
     variables = {**system(MOT_CUA, name), "expected": expected}
     return client.ok(UPSERT, variables, token, "upsertEntity")
 
@@ -65,11 +68,11 @@ def upsert(client: Client, token: str, name: str, expected: int | None = None) -
 def test_every_api_write_is_in_the_history_newest_first_with_its_token(client, tokens, seeded):  # noqa: F811
     admin = tokens["admin"]
     assert upsert(client, admin, "Một cửa tỉnh A (2026)")["errors"] == []
-    assert client.ok(LINK, {"type": "HOLDS_COPY_OF", "from": MOT_CUA, "to": "dataset:a.ho-so",
-                            "properties": {"sync_method": "api"}}, admin, "link")["ok"]
-    assert client.ok(UNLINK, {"type": "HOLDS_COPY_OF", "from": MOT_CUA, "to": "dataset:a.ho-so"}, admin,
-                     "unlink")["ok"]
-    assert client.ok(RETIRE, {"id": MOT_CUA}, admin, "retireEntity")["errors"] == []
+    assert client.ok(LINK, client.based_on(MOT_CUA, {"type": "HOLDS_COPY_OF", "from": MOT_CUA, "to": "dataset:a.ho-so",
+                                                     "properties": {"sync_method": "api"}}), admin, "link")["ok"]
+    assert client.ok(UNLINK, client.based_on(MOT_CUA, {"type": "HOLDS_COPY_OF", "from": MOT_CUA,
+                                                       "to": "dataset:a.ho-so"}), admin, "unlink")["ok"]
+    assert client.ok(RETIRE, client.based_on(MOT_CUA, {"id": MOT_CUA}), admin, "retireEntity")["errors"] == []
     history = changes_of(client, MOT_CUA)
     nodes = [edge["node"] for edge in history["edges"]]
     # Newest first: retire, unlink, link, update, then the seed's MASTERS link, OWNS link (to it) and creation.
@@ -106,7 +109,7 @@ def test_an_entity_as_of_an_instant(client, tokens):  # noqa: F811
     before_update = datetime.now(UTC)
     time.sleep(0.01)
     upsert(client, tokens["admin"], "Một cửa tỉnh A (2026)")
-    client.ok(RETIRE, {"id": MOT_CUA}, tokens["admin"], "retireEntity")
+    client.ok(RETIRE, client.based_on(MOT_CUA, {"id": MOT_CUA}), tokens["admin"], "retireEntity")
     then = client.call(AS_OF, {"id": MOT_CUA, "at": before_update.isoformat()})["data"]["entity"]
     assert then == {"id": MOT_CUA, "name": "Hệ thống một cửa tỉnh A", "revision": SEEDED, "status": "operational"}
     now = client.call(AS_OF, {"id": MOT_CUA, "at": datetime.now(UTC).isoformat()})["data"]["entity"]

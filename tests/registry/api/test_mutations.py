@@ -44,20 +44,23 @@ SEED = [
 ]
 
 UPSERT = """
-mutation ($input: EntityInput!) {
-  upsertEntity(input: $input) { entity { __typename id name source } errors { field message } }
+mutation ($input: EntityInput!, $expectedRevision: Int) {
+  upsertEntity(input: $input, expectedRevision: $expectedRevision) {
+    entity { __typename id name source } errors { field message } }
 }"""
 LINK = """
-mutation ($type: String!, $from: String!, $to: String!, $properties: JSON) {
-  link(type: $type, from: $from, to: $to, properties: $properties) { ok errors { field message } }
+mutation ($type: String!, $from: String!, $to: String!, $properties: JSON, $expectedRevision: Int) {
+  link(type: $type, from: $from, to: $to, properties: $properties, expectedRevision: $expectedRevision) {
+    ok errors { field message } }
 }"""
 UNLINK = """
-mutation ($type: String!, $from: String!, $to: String!) {
-  unlink(type: $type, from: $from, to: $to) { ok errors { field message } }
+mutation ($type: String!, $from: String!, $to: String!, $expectedRevision: Int) {
+  unlink(type: $type, from: $from, to: $to, expectedRevision: $expectedRevision) { ok errors { field message } }
 }"""
 RETIRE = """
-mutation ($id: ID!) { retireEntity(id: $id) { entity { id ... on System { status } } errors { field message } } }"""
-ENTITY = "query ($id: ID!) { entity(id: $id) { id name source ... on System { status owner { id } } } }"
+mutation ($id: ID!, $expectedRevision: Int) { retireEntity(id: $id, expectedRevision: $expectedRevision) {
+  entity { id ... on System { status } } errors { field message } } }"""
+ENTITY = "query ($id: ID!) { entity(id: $id) { id name source revision ... on System { status owner { id } } } }"
 
 
 class Client:
@@ -79,6 +82,13 @@ class Client:
 
     def entity(self, entity_id: str) -> dict[str, Any] | None:
         return self.call(ENTITY, {"id": entity_id})["data"]["entity"]
+
+    def based_on(self, entity_id: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """A write's variables with the revision of `entity_id` it is based on, read just before (as a client
+        does: read, change, write)."""
+        entity = self.entity(entity_id)
+        assert entity is not None, entity_id
+        return {**variables, "expectedRevision": entity["revision"]}
 
 
 @pytest.fixture
@@ -141,8 +151,8 @@ def test_an_agency_token_writes_inside_its_subtree_only(client, tokens, seeded, 
     created = client.ok(UPSERT, system("system:a.so.moi", "Hệ thống của Sở", owner="agency:tinh-a.so"),
                         tokens["tinh-a"], "upsertEntity")
     assert created["errors"] == [] and client.entity("system:a.so.moi")["owner"] == {"id": "agency:tinh-a.so"}
-    updated = client.ok(UPSERT, system("system:a.mot-cua", "Một cửa tỉnh A (mới)"), tokens["tinh-a"],
-                        "upsertEntity")
+    renamed = system("system:a.mot-cua", "Một cửa tỉnh A (mới)")
+    updated = client.ok(UPSERT, client.based_on("system:a.mot-cua", renamed), tokens["tinh-a"], "upsertEntity")
     assert updated["errors"] == [] and updated["entity"]["name"] == "Một cửa tỉnh A (mới)"
 
     before = seeded.stats()
@@ -178,8 +188,8 @@ def test_an_invalid_field_is_a_mutation_error_naming_it(client, tokens):
 
 
 def test_a_second_master_is_refused_with_the_loaders_reason(client, tokens):
-    result = client.ok(LINK, {"type": "MASTERS", "from": "system:a.cu", "to": "dataset:a.ho-so"}, tokens["tinh-a"],
-                       "link")
+    result = client.ok(LINK, client.based_on("system:a.cu", {"type": "MASTERS", "from": "system:a.cu",
+                                                             "to": "dataset:a.ho-so"}), tokens["tinh-a"], "link")
     assert result["ok"] is False
     (error,) = result["errors"]
     assert error["field"] == "to" and "already has MASTERS from 'system:a.mot-cua'" in error["message"]
@@ -187,8 +197,9 @@ def test_a_second_master_is_refused_with_the_loaders_reason(client, tokens):
 
 
 def test_link_and_unlink(client, tokens, seeded):
-    linked = client.ok(LINK, {"type": "CONNECTS_TO", "from": "system:a.cu", "to": "system:b.mot-cua",
-                              "properties": {"description": "trục LGSP"}}, tokens["tinh-a"], "link")
+    linked = client.ok(LINK, client.based_on("system:a.cu", {
+        "type": "CONNECTS_TO", "from": "system:a.cu", "to": "system:b.mot-cua",
+        "properties": {"description": "trục LGSP"}}), tokens["tinh-a"], "link")
     assert linked == {"ok": True, "errors": []}
     assert seeded.fetch_relationships("CONNECTS_TO", [("system:a.cu", "system:b.mot-cua")])
     # from an entity another agency owns: refused
@@ -196,8 +207,8 @@ def test_link_and_unlink(client, tokens, seeded):
                 status=403)
     client.call(UNLINK, {"type": "CONNECTS_TO", "from": "system:a.cu", "to": "system:b.mot-cua"}, tokens["so"],
                 status=403)
-    unlinked = client.ok(UNLINK, {"type": "CONNECTS_TO", "from": "system:a.cu", "to": "system:b.mot-cua"},
-                         tokens["tinh-a"], "unlink")
+    unlinked = client.ok(UNLINK, client.based_on("system:a.cu", {
+        "type": "CONNECTS_TO", "from": "system:a.cu", "to": "system:b.mot-cua"}), tokens["tinh-a"], "unlink")
     assert unlinked == {"ok": True, "errors": []}
     assert not seeded.fetch_relationships("CONNECTS_TO", [("system:a.cu", "system:b.mot-cua")])
     again = client.ok(UNLINK, {"type": "CONNECTS_TO", "from": "system:a.cu", "to": "system:b.mot-cua"},
@@ -209,12 +220,35 @@ def test_link_and_unlink(client, tokens, seeded):
 
 
 def test_retire(client, tokens):
-    retired = client.ok(RETIRE, {"id": "system:a.mot-cua"}, tokens["so"], "retireEntity")
+    retired = client.ok(RETIRE, client.based_on("system:a.mot-cua", {"id": "system:a.mot-cua"}), tokens["so"],
+                        "retireEntity")
     assert retired == {"entity": {"id": "system:a.mot-cua", "status": "retired"}, "errors": []}
     no_status = client.ok(RETIRE, {"id": "dataset:a.ho-so"}, tokens["admin"], "retireEntity")
     assert no_status["entity"] is None and "Dataset has no status" in no_status["errors"][0]["message"]
     client.call(RETIRE, {"id": "system:b.mot-cua"}, tokens["tinh-a"], status=403)
     assert client.entity("system:b.mot-cua")["status"] == "operational"
+
+
+def test_a_write_to_an_existing_entity_must_say_which_revision_it_is_based_on(client, tokens, seeded):
+    """No lost update: an update, retirement, link or unlink without `expectedRevision` is refused and writes
+    nothing, so no client overwrites a change it has not seen. Creating needs none."""
+    changes = seeded.store.read("MATCH (c:Change) RETURN count(c) AS n")[0]["n"]
+    writes = [
+        (UPSERT, system("system:a.cu", "Đổi tên mà không đọc"), "upsertEntity", "system:a.cu"),
+        (RETIRE, {"id": "system:a.cu"}, "retireEntity", "system:a.cu"),
+        (LINK, {"type": "CONNECTS_TO", "from": "system:a.cu", "to": "system:a.mot-cua"}, "link", "system:a.cu"),
+        (UNLINK, {"type": "MASTERS", "from": "system:a.mot-cua", "to": "dataset:a.ho-so"}, "unlink",
+         "system:a.mot-cua"),
+    ]
+    for query, variables, field, written in writes:
+        (error,) = client.ok(query, variables, tokens["admin"], field)["errors"]
+        assert error["field"] == "expectedRevision" and error["message"].startswith("required:"), error
+        assert f"{written!r} exists (at revision {client.entity(written)['revision']})" in error["message"]
+    assert seeded.store.read("MATCH (c:Change) RETURN count(c) AS n")[0]["n"] == changes
+    assert client.entity("system:a.cu")["name"] == "Hệ thống cũ tỉnh A"
+    assert seeded.fetch_relationships("MASTERS", [("system:a.mot-cua", "dataset:a.ho-so")])
+    created = client.ok(UPSERT, system("system:a.moi", "Mới", owner="agency:tinh-a"), tokens["admin"], "upsertEntity")
+    assert created["errors"] == []
 
 
 def test_read_only_or_no_token_may_not_write_and_unknown_tokens_are_401(client, tokens, seeded):
