@@ -1,7 +1,7 @@
 """Who may write what: the owner-only rule of agency tokens, applied to a batch of imported records.
 
 An admin token (or none: the local operator of `registry import`, who holds the store itself) writes anything. An
-agency token writes only what its agency or an agency under it (PART_OF, any depth) OWNS:
+agency token writes only what its agency or an agency under it (PART_OF, up to 10 levels) OWNS:
 - a node must already be owned by such an agency, or be new with an OWNS from such an agency in the same import;
   an entity no agency can own (Agency, Standard, Team) needs an admin;
 - a relationship must start at such an agency or at an entity it owns; PART_OF (the agency tree) needs an admin,

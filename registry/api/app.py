@@ -26,6 +26,8 @@ from registry.graph import RegistryGraph
 from registry.settings import RegistrySettings
 from registry.store import GraphStore, StoreError, StoreUnavailable, open_store
 
+audit = logging.getLogger("registry.audit")
+
 
 class Health(BaseModel):
     """Whether the API can reach its store, and which engine that is (no paths, hosts or credentials)."""
@@ -122,18 +124,30 @@ async def _store_unavailable(request: Request, error: Exception) -> JSONResponse
 
 async def _authenticate(request: Request, store: GraphStore, token_required: bool) -> ApiToken | None:
     """The request's API token (None without one): 401 for a malformed header or a token the registry never
-    issued, and for no token at all when reads require one."""
+    issued, and for no token at all when reads require one. Each refusal is one WARNING on `registry.audit`
+    naming the method, path, client address and reason; never the token, nor any part of it."""
     header = request.headers.get("authorization")
     challenge = {"WWW-Authenticate": "Bearer"}
     if header is None:
         if token_required:
+            _refused(request, "no API token, and reads require one")
             raise HTTPException(401, "this registry requires an API token: send Authorization: Bearer <token>",
                                 headers=challenge)
         return None
     scheme, _, presented = header.partition(" ")
     if scheme.lower() != "bearer" or not presented.strip():
+        _refused(request, "malformed Authorization header (expected 'Bearer <token>')")
         raise HTTPException(401, "the Authorization header must be 'Bearer <token>'", headers=challenge)
     token = await anyio.to_thread.run_sync(find_token, store, presented.strip())
     if token is None:
+        _refused(request, "unknown API token (not one this registry issued)")
         raise HTTPException(401, "unknown API token", headers=challenge)
     return token
+
+
+def _refused(request: Request, reason: str) -> None:
+    """The audit line of a refused credential: what was asked, from where, and why (the header's value is never
+    logged: a mistyped token is one character from the real one)."""
+    client = request.client.host if request.client is not None else "unknown"
+    path = request.url.path if request.url.path.isprintable() else ascii(request.url.path)  # no forged log lines
+    audit.warning("refused credentials for %s %s from %s: %s", request.method, path, client, reason)

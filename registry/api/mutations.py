@@ -1,8 +1,8 @@
 """GraphQL mutations: upsert, link, unlink and retire entities, each authorised by the request's API token.
 
 An admin token may write anything. An agency token may write only what its agency or an agency under it
-(PART_OF, any depth) OWNS: a new entity must name such an owner (the OWNS link is written in the same operation);
-a link must start at an entity so owned (or at such an agency). A read-only token, or none, may not write.
+(PART_OF, up to 10 levels: MAX_AGENCY_DEPTH) OWNS: a new entity must name such an owner (the OWNS link is written in
+the same operation); a link must start at an entity so owned (or at such an agency). A read-only token, or none, may not write.
 A refused write answers HTTP 403 with the reason and is logged to `registry.audit` (the token's id, name and
 scope — never the token); nothing is written.
 

@@ -14,11 +14,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from graph_model import NODE_TYPES, RELATIONSHIP_TYPES, RULES, parse_record
+from graph_model.nodes import stored_content
 from importers import Reject
 from registry.api import create_app
+from registry.api.limits import MAX_SEARCH_WORDS
 from registry.api.tokens import create_token
 from registry.graph import RegistryGraph
 from registry.loading import Loader
+from registry.text_search import search_words
 
 HOSTILE = {
     "quote": "Hệ thống ' quote",
@@ -33,9 +36,13 @@ HOSTILE = {
     "call": "'); CALL db.labels() YIELD label RETURN label //",
     "redisearch": "@name:{x} | -y* ~z %w% \"q\"",
     "long": ("'}) MATCH (n) DETACH DELETE n // " * 16)[:500].strip(),
+    "detach-delete-bare": "'}) DETACH DELETE n //",
+    "unicode-quotes": "\u2018x\u2019 \u201cy\u201d \uff07}) DETACH DELETE n // \u02bc \u2032 `n`",
 }
-# FalkorDB's client writes parameters into the query text, which a NUL character cuts short: the importers
-# refuse it with a located reject (below). The API does not yet (see docs/security.md), so it is not in HOSTILE.
+# FalkorDB's client writes parameters into the query text, which a NUL character would cut short. It is refused
+# before any query: by the importers with a located reject, and by the metamodel for every text field
+# (graph_model/nodes.py, `_no_nul`), so the API answers with the field (both tested below). It is not in HOSTILE,
+# whose values must all load.
 NUL = "before\x00after"
 # Fields filled by the registry, or checked against a list, rather than free text.
 NOT_TEXT = {"id", "type", "source", "import_run", "pillar", "source_id", "target_id"}
@@ -85,7 +92,7 @@ def hostile_records(text: str) -> list[dict[str, Any]]:
         records.append(raw)
     for rel_type, model in RELATIONSHIP_TYPES.items():
         rule = RULES[rel_type]
-        source, target = sorted(rule.sources)[0], sorted(rule.targets)[-1]
+        source, target = min(rule.sources), max(rule.targets)
         if source == target:
             records.append(minimal(source, f"{source.lower()}:hostile-{rel_type.lower()}"))
             ends = (f"{source.lower()}:hostile-{rel_type.lower()}", f"{target.lower()}:hostile")
@@ -103,6 +110,13 @@ def snapshot(graph: RegistryGraph, ids: set[str]) -> tuple[list[Any], list[Any]]
                    if n.props["id"] not in ids)
     rels = sorted((r.type, r.source_id, r.target_id) for r in graph.iter_relationships()
                   if r.source_id not in ids and r.target_id not in ids)
+    return nodes, rels
+
+
+def counts(graph: RegistryGraph) -> tuple[int, int]:
+    """Every node and every relationship in the store (history and tokens included)."""
+    nodes = graph.store.read("MATCH (n) RETURN count(n) AS count")[0]["count"]
+    rels = graph.store.read("MATCH ()-[r]->() RETURN count(r) AS count")[0]["count"]
     return nodes, rels
 
 
@@ -167,6 +181,15 @@ def test_a_nul_character_is_refused_with_the_field_and_line_and_nothing_else_is_
 
 UPSERT = """mutation ($input: EntityInput!) {
   upsertEntity(input: $input) { entity { id name } errors { field message } } }"""
+# A KNOWN DEFECT, kept exact so that its fix shows here: the search splits the query into [a-z0-9] words
+# (`search_words`), but each engine's full-text index splits the stored `search_text` its own way. RediSearch
+# (embedded) splits only at ASCII punctuation and spaces and takes a backslash as an escape, so a word next to a
+# backslash, a unicode quote or an invisible mark (U+202E, U+FEFF) is not found by itself; Lucene (Neo4j) keeps
+# `db.labels` as one word, so `labels` does not find it. The engines then disagree, which text_search.py says
+# they must not. Remove an entry when the indexed text is reduced to the same words (e.g. search_text =
+# " ".join(search_words(name))): the name is then found on both.
+UNFOUND_BY_ITS_WORDS = {"backslash": "embedded", "unicode-escape": "embedded", "unicode-quotes": "embedded",
+                        "call": "neo4j"}
 SEARCH = "query ($text: String!) { systems(filter: {search: $text}) { totalCount edges { node { id name } } } }"
 
 
@@ -186,7 +209,7 @@ def post(client: TestClient, headers: dict[str, str], query: str, variables: dic
 
 
 @pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
-def test_hostile_text_through_upsert_entity_and_search_is_stored_verbatim(seeded, admin_client, text):
+def test_hostile_text_through_upsert_entity_and_search_is_stored_verbatim(seeded, admin_client, store_kind, text):
     graph = seeded
     client, headers = admin_client
     records = [raw for raw in hostile_records(text) if "id" in raw]
@@ -201,12 +224,68 @@ def test_hostile_text_through_upsert_entity_and_search_is_stored_verbatim(seeded
     for raw in records:
         for field in text_fields(NODE_TYPES[raw["type"]]):
             assert stored[raw["id"]].props.get(field) == raw.get(field), (raw["type"], field)
-    response = client.post("/graphql", json={"query": SEARCH, "variables": {"text": text}}, headers=headers).json()
-    assert response.get("data") and response["data"]["systems"]["totalCount"] >= 0 or [
-        error["message"] for error in response["errors"]] == ["search takes at most 10 words"], response
-    found = post(client, headers, SEARCH, {"text": "hostile " + text[:30]})["systems"]
-    assert found["totalCount"] >= 0
     assert snapshot(graph, ids) == before
+    # A search folds the text and keeps only its [a-z0-9] words, each a word prefix of the name or English name
+    # (registry/text_search.py): each hostile name finds exactly its own system, never the sentinel beside it.
+    counted = counts(graph)
+    response = client.post("/graphql", json={"query": SEARCH, "variables": {"text": text}}, headers=headers).json()
+    if len(search_words(text)) > MAX_SEARCH_WORDS:
+        assert response["data"] is None and [error["message"] for error in response["errors"]] == [
+            f"search takes at most {MAX_SEARCH_WORDS} words"], response
+    elif store_kind == UNFOUND_BY_ITS_WORDS.get(next(key for key, value in HOSTILE.items() if value == text)):
+        assert response == {"data": {"systems": {"totalCount": 0, "edges": []}}}, response
+    else:
+        assert response == {"data": {"systems": {"totalCount": 1, "edges": [
+            {"node": {"id": "system:hostile", "name": text.strip()}}]}}}, response
+    # "hostile" is in the id only, which the search does not read: nothing matches
+    found = post(client, headers, SEARCH, {"text": "hostile " + text[:30]})["systems"]
+    assert found == {"totalCount": 0, "edges": []}
+    assert counts(graph) == counted and snapshot(graph, ids) == before
+
+
+LINK = """mutation ($type: String!, $from: String!, $to: String!, $properties: JSON, $rev: Int!) {
+  link(type: $type, from: $from, to: $to, properties: $properties, expectedRevision: $rev) {
+    ok errors { field message } } }"""
+REVISION = "query ($id: ID!) { entity(id: $id) { revision } }"
+
+
+@pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_hostile_text_in_relationship_properties_through_link_is_stored_verbatim(seeded, admin_client, tmp_path,
+                                                                                  text):
+    """Every text property of every relationship type, sent as `link`'s JSON properties: stored as the literal
+    string, and nothing but the one relationship (and its `from` entity's revision) changes."""
+    graph = seeded
+    client, headers = admin_client
+    records = hostile_records(text)
+    nodes = [raw for raw in records if "id" in raw]
+    links = [raw for raw in records if "from" in raw]
+    assert load(graph, [minimal(raw["type"], raw["id"]) for raw in nodes], tmp_path) == []  # plain ends
+    assert any(text_fields(RELATIONSHIP_TYPES[raw["type"]]) for raw in links)
+    ids = {raw["id"] for raw in nodes}
+    before = snapshot(graph, ids)
+    stored_nodes = {node_id: stored_content(node.props) for node_id, node in graph.fetch_nodes(sorted(ids)).items()}
+    for raw in links:
+        properties = {key: value for key, value in raw.items() if key not in ("type", "from", "to")}
+        stats = graph.stats()
+        current = post(client, headers, REVISION, {"id": raw["from"]})["entity"]["revision"]
+        data = post(client, headers, LINK, {"type": raw["type"], "from": raw["from"], "to": raw["to"],
+                                            "properties": properties, "rev": current})
+        assert data["link"] == {"ok": True, "errors": []}, (raw["type"], data)
+        assert post(client, headers, REVISION, {"id": raw["from"]})["entity"]["revision"] == current + 1
+        # exactly one entity relationship more, of that type; not one entity node more or less
+        after = graph.stats()
+        assert after.nodes == stats.nodes, raw["type"]
+        assert after.relationships == {**stats.relationships,
+                                       raw["type"]: stats.relationships.get(raw["type"], 0) + 1}, raw["type"]
+        ((_, stored),) = graph.fetch_relationships(raw["type"], [(raw["from"], raw["to"])]).items()
+        for field in text_fields(RELATIONSHIP_TYPES[raw["type"]]):
+            assert stored[field] == text, (raw["type"], field)
+        assert stored_content(stored) == properties, raw["type"]  # the properties sent, and nothing else
+    relationships = {(r.type, r.source_id, r.target_id) for r in graph.iter_relationships()}
+    assert {(raw["type"], raw["from"], raw["to"]) for raw in links} <= relationships
+    assert snapshot(graph, ids) == before
+    ends = {node_id: stored_content(node.props) for node_id, node in graph.fetch_nodes(sorted(ids)).items()}
+    assert ends == stored_nodes  # the ends' content is untouched
 
 
 @pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))

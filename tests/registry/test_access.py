@@ -17,10 +17,12 @@ import pytest
 from graph_model import parse_record
 from importers import Location, Parsed, Reject
 from registry.access import ImportAuthoriser
+from registry.agency_tree import MAX_AGENCY_DEPTH
 from registry.api.tokens import create_token, find_token, token_hash
 from registry.graph import RegistryGraph
 from registry.loading import Loader, LoadReport
 from registry.store import StoreError
+from tests.conftest import REPO
 from tests.registry.test_cli import REGISTRY
 
 SEED = [
@@ -172,6 +174,77 @@ def test_a_province_token_covers_its_communes_but_a_commune_token_not_its_provin
     assert located(by_commune).keys() == {1}  # the province's system: refused; a link from its own: fine
     assert "not by 'agency:tinh-a.xa'" in located(by_commune)[1][1]
     assert seeded.fetch_relationships("CONNECTS_TO", [("system:a.xa", "system:a.mot-cua")])
+
+
+# A chain of PART_OF eleven levels deep under the province (one past MAX_AGENCY_DEPTH, 10) and a branch three levels
+# deep under the other province, each level owning one system.
+CHAIN = [f"agency:tinh-a.c{depth}" for depth in range(1, MAX_AGENCY_DEPTH + 2)]
+SIBLING = [f"agency:tinh-b.c{depth}" for depth in range(1, 4)]
+
+
+def _branch(root: str, agencies: list[str]) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    for parent, agency in zip([root, *agencies], agencies, strict=False):
+        records += [{"type": "Agency", "id": agency, "name": f"Đơn vị {agency}", "level": "unit"},
+                    {"type": "System", "id": agency.replace("agency:", "system:"), "name": f"Hệ thống {agency}"},
+                    {"type": "PART_OF", "from": agency, "to": parent},
+                    {"type": "OWNS", "from": agency, "to": agency.replace("agency:", "system:")}]
+    return records
+
+
+def test_a_province_token_reaches_down_its_part_of_chain_to_the_documented_depth_and_no_further(seeded, tokens,
+                                                                                                 tmp_path):
+    """docs/security.md: an agency token writes what its agency or an agency under it (PART_OF, up to 10 levels)
+    owns. Depth 3 and depth 10 are covered; depth 11, and a branch under another province, are not."""
+    assert f"(`PART_OF`, up to {MAX_AGENCY_DEPTH} levels)" in (REPO / "docs" / "security.md").read_text(encoding="utf-8")
+    where = Location("seed")
+    tree = _branch("agency:tinh-a", CHAIN) + _branch("agency:tinh-b", SIBLING)
+    loaded = Loader(seeded).load_items(lambda: [Parsed(where, parse_record(raw)) for raw in tree])
+    assert loaded.ok, loaded.rejects
+    depth3, depth10, depth11 = "system:tinh-a.c3", "system:tinh-a.c10", "system:tinh-a.c11"
+    sibling3 = "system:tinh-b.c3"
+    records = [
+        # 1: an update of what the depth-3 unit owns; 2-3: a new dataset it will own; 4: a link from its system
+        {"type": "System", "id": depth3, "name": "Hệ thống cấp 3 (mới)"},
+        {"type": "Dataset", "id": "dataset:tinh-a.c3.ho-so", "name": "CSDL hồ sơ cấp 3"},
+        {"type": "OWNS", "from": "agency:tinh-a.c3", "to": "dataset:tinh-a.c3.ho-so"},
+        {"type": "CONNECTS_TO", "from": depth3, "to": sibling3},
+        # 5: an update of the depth-3 unit of the sibling branch; 6: a link from its system
+        {"type": "System", "id": sibling3, "name": "Đổi tên hệ thống của tỉnh B"},
+        {"type": "CONNECTS_TO", "from": sibling3, "to": depth3},
+        # 7: the last level covered (10); 8: one level past it (11); 9-10: a new system owned at depth 11
+        {"type": "System", "id": depth10, "name": "Hệ thống cấp 10 (mới)"},
+        {"type": "System", "id": depth11, "name": "Hệ thống cấp 11 (mới)"},
+        {"type": "System", "id": "system:tinh-a.c11.moi", "name": "Hệ thống mới cấp 11"},
+        {"type": "OWNS", "from": "agency:tinh-a.c11", "to": "system:tinh-a.c11.moi"},
+    ]
+    path = write_jsonl(tmp_path / "depth.jsonl", records)
+    authoriser = ImportAuthoriser(seeded.store, find_token(seeded.store, tokens["tinh-a"]))
+    assert authoriser.subtree() == {"agency:tinh-a", "agency:tinh-a.xa", *CHAIN[:MAX_AGENCY_DEPTH]}
+    report = import_as(seeded, tokens["tinh-a"], path)
+    rejects = located(report)
+    assert set(rejects) == {5, 6, 8, 9, 10}, rejects
+    assert all(reject.location.file == str(path) for reject in report.rejects)
+    assert rejects[5] == ("id", (f"forbidden: {sibling3!r} is owned by agency:tinh-b.c3, not by 'agency:tinh-a' or "
+                                 "an agency under it"))
+    assert rejects[6] == ("from", f"forbidden: {sibling3!r} is not owned by 'agency:tinh-a' or an agency under it")
+    assert rejects[8] == ("id", (f"forbidden: {depth11!r} is owned by agency:tinh-a.c11, not by 'agency:tinh-a' or "
+                                 "an agency under it"))
+    assert rejects[9][0] == "owner" and "'agency:tinh-a.c11'" in rejects[9][1]
+    assert rejects[10][0] == "from" and "'agency:tinh-a.c11' is not owned by" in rejects[10][1]
+    names = {entity_id: node.props["name"] for entity_id, node in
+             seeded.fetch_nodes([depth3, depth10, depth11, sibling3, "system:tinh-a.c11.moi"]).items()}
+    assert names == {depth3: "Hệ thống cấp 3 (mới)", depth10: "Hệ thống cấp 10 (mới)",
+                     depth11: "Hệ thống agency:tinh-a.c11", sibling3: "Hệ thống agency:tinh-b.c3"}
+    assert owner_of(seeded, "dataset:tinh-a.c3.ho-so") == {"agency:tinh-a.c3"}
+    assert seeded.fetch_relationships("CONNECTS_TO", [(depth3, sibling3)])
+    assert not seeded.fetch_relationships("CONNECTS_TO", [(sibling3, depth3)])
+    # the depth-3 unit's own token covers what is under it, not its parent's other systems
+    own = create_token(seeded.store, "agency", agency="agency:tinh-a.c3", name="c3")[0]
+    upward = import_as(seeded, own, write_jsonl(tmp_path / "upward.jsonl", [
+        {"type": "System", "id": "system:tinh-a.c5", "name": "Hệ thống cấp 5 (mới)"},
+        {"type": "System", "id": "system:tinh-a.c2", "name": "Cấp 3 đổi tên hệ thống cấp 2"}]))
+    assert located(upward).keys() == {2} and located(upward)[2][0] == "id"
 
 
 def test_restating_what_the_store_holds_is_not_a_write(seeded, tokens, tmp_path):
