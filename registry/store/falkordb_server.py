@@ -111,8 +111,12 @@ class FalkorDBServer:
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
         """Serialise start/stop across processes that share the data directory."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.data_dir / LOCK_NAME, "w") as handle:
+        self._require_writable()
+        try:
+            handle = open(self.data_dir / LOCK_NAME, "a")  # noqa: SIM115 - closed below
+        except OSError as error:  # e.g. made read-only between the check and here
+            raise self._not_writable(error.strerror or str(error)) from None
+        with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -147,9 +151,29 @@ class FalkorDBServer:
             self._start_locked()
         return self.status()
 
-    def _start_locked(self) -> None:
+    def _require_writable(self) -> None:
+        """Create the data directory if need be and make sure the server could write its files there; a clear
+        StoreError (naming the directory and why) before anything is written or started, never an OSError."""
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise self._not_writable(f"it cannot be created: {error.strerror or error}") from None
         if not os.access(self.data_dir, os.W_OK):
-            raise StoreError(f"the data directory {self.data_dir} is not writable")
+            raise self._not_writable(self._unwritable_reason())
+
+    def _unwritable_reason(self) -> str:
+        try:
+            if os.statvfs(self.data_dir).f_flag & os.ST_RDONLY:
+                return "read-only file system"
+        except OSError:
+            pass
+        return "permission denied"
+
+    def _not_writable(self, reason: str) -> StoreError:
+        return StoreError(f"the data directory {self.data_dir} is not writable ({reason}); nothing was changed")
+
+    def _start_locked(self) -> None:
+        self._require_writable()
         stale = self._pid()
         if stale is not None:
             # A server whose socket does not answer (e.g. still loading a large AOF): wait for it rather than
@@ -235,6 +259,9 @@ class FalkorDBServer:
 
     def stop(self, timeout: float = 30.0) -> bool:
         """Stop the server after it has flushed the append-only file; False when none was running."""
+        writable = self.data_dir.is_dir() and os.access(self.data_dir, os.W_OK)
+        if not writable and not self._ping() and self._pid() is None:
+            return False  # none runs, and none can start where it cannot write: no lock needed (nor possible)
         with self._lock():
             pid = self._pid()
             if not self._ping() and pid is None:

@@ -5,13 +5,21 @@ server it starts inherits, so the server's appends fail as they would on a full 
 write returns an error, as ENOSPC would). What must hold: the command stops with a short, clear message (no
 traceback) and a non-zero exit code; what was written before is intact; once there is room, the same import
 completes.
+
+Fault: the embedded store's data directory is on a read-only file system. The tests run as root, for whom a chmod
+changes nothing, so the directory is made genuinely read-only: a read-only bind mount in a private mount namespace
+(`unshare --mount`), in which the `registry` command then runs; the mount disappears with the namespace. What must
+hold: the command stops at once with exit code 2 and a short message naming the directory and saying it is not
+writable (read-only), no traceback; nothing in the directory changes; once writable again, everything is there.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +45,31 @@ def registry(data_dir: Path, *args: str, max_file_bytes: int | None = None) -> s
                           text=True, timeout=120, check=False, preexec_fn=limit)
 
 
+# Runs "$@" with the directory $1 (the rest shifted) read-only; 97 = the namespace could be made but not the mount.
+READ_ONLY = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" || exit 97; shift; exec "$@"'
+NO_MOUNT = 97
+
+
+def read_only_registry(read_only: Path, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The `registry` command on `data_dir` while `read_only` (the directory or one above it) is a read-only bind
+    mount, in a mount namespace of this command only. Fails the test (never skips it) when that cannot be made."""
+    unshare = shutil.which("unshare")
+    assert unshare is not None, "the read-only data directory test needs `unshare` (util-linux) on PATH"
+    env = {**os.environ, "REGISTRY_STORE": "embedded", "REGISTRY_DATA_DIR": str(data_dir)}
+    result = subprocess.run([unshare, "--mount", "--propagation", "private", "sh", "-c", READ_ONLY, "sh",
+                             str(read_only), sys.executable, "-m", "registry.cli", *args],
+                            env=env, cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+    if result.returncode == NO_MOUNT or "unshare:" in result.stderr:
+        raise AssertionError(f"could not make {read_only} read-only in a private mount namespace (this test needs "
+                             f"root or CAP_SYS_ADMIN for `unshare --mount` and `mount`): {result.stderr.strip()}")
+    return result
+
+
+def file_digests(directory: Path) -> dict[str, str]:
+    return {str(path.relative_to(directory)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(directory.rglob("*")) if path.is_file()}
+
+
 def entities(data_dir: Path) -> dict[str, dict]:  # type: ignore[type-arg]
     store = EmbeddedStore(data_dir)
     try:
@@ -58,7 +91,7 @@ def test_an_import_onto_a_full_disk_stops_clearly_and_loses_nothing_written_befo
 
         full = registry(data_dir, "import", str(inventory), max_file_bytes=largest + ROOM)
 
-        assert full.returncode != 0
+        assert full.returncode == 2, (full.returncode, full.stderr)  # docs/operations.md: exit code 2
         message = full.stderr.strip()
         assert "Traceback" not in message and len(message.splitlines()) <= 3, message
         assert "full or read-only" in message and str(server.data_dir) in " ".join(message.split()), message
@@ -70,6 +103,47 @@ def test_an_import_onto_a_full_disk_stops_clearly_and_loses_nothing_written_befo
         assert again.returncode == 0, again.stderr
         assert len(entities(data_dir)) == len(before) + sum(
             1 for line in inventory.read_text(encoding="utf-8").splitlines() if "id" in json.loads(line))
+    finally:
+        server.stop()
+    assert processes_using(server.data_dir) == []
+
+
+def test_a_read_only_data_directory_is_refused_clearly_and_left_as_it_was(tmp_path: Path, fixtures_dir: Path):
+    mount = tmp_path / "ro"  # made read-only below; holds the store and a directory that does not exist yet
+    data_dir = mount / "data"
+    server = FalkorDBServer(data_dir)
+    new = tmp_path / "new.jsonl"
+    new.write_text(json.dumps({"type": "Agency", "id": "agency:read-only", "name": "Sở chỉ đọc",
+                               "level": "province"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        assert registry(data_dir, "import", str(fixtures_dir / "native" / "valid.yaml")).returncode == 0
+        before = entities(data_dir)
+        assert len(before) == 8
+        stats = registry(data_dir, "stats", "--json")
+        assert stats.returncode == 0, stats.stderr
+        server.stop()  # a running server would answer on its socket: the commands below must start one
+        files = file_digests(data_dir)
+
+        fresh = mount / "fresh" / "data"
+        for directory, args in ((data_dir, ("import", str(new))), (data_dir, ("stats", "--json")),
+                                (fresh, ("import", str(new))), (fresh, ("stats",))):
+            refused = read_only_registry(mount, directory, *args)
+            message = " ".join(refused.stderr.split())  # the console wraps long lines
+            where = f"registry {' '.join(args[:1])} on {directory}"
+            assert refused.returncode == 2, (where, refused.returncode, refused.stderr)
+            assert "Traceback" not in refused.stderr and len(refused.stderr.strip().splitlines()) <= 3, \
+                (where, refused.stderr)
+            assert f"the data directory {directory.resolve()} is not writable" in message, (where, message)
+            assert "read-only file system" in message.lower(), (where, message)
+            assert refused.stdout.strip() == "", (where, refused.stdout)
+            assert processes_using(directory.resolve()) == [], f"{where} left a server running"
+
+        # The mount went with the namespace: the directory is writable again, and exactly as it was.
+        assert file_digests(data_dir) == files
+        assert not (mount / "fresh").exists()
+        assert entities(data_dir) == before
+        again = registry(data_dir, "stats", "--json")
+        assert again.returncode == 0 and again.stdout == stats.stdout, again.stderr
     finally:
         server.stop()
     assert processes_using(server.data_dir) == []

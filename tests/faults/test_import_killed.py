@@ -4,6 +4,8 @@ What must hold: the store is consistent (every node whole, with its type, requir
 relationship between two such nodes, with its provenance); the killed run is recorded as not completed; and
 running the same command again gives exactly the entities and relationships an uninterrupted import gives
 (compared property by property, leaving out only the run id and timestamps, which differ between any two runs).
+The history agrees with the entities after the kill and after the re-run: every write came with its `Change`
+record and no `Change` record without its write (see `assert_history_matches`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from graph_model import ENTITY_LABEL, NODE_TYPES
+from graph_model.nodes import HISTORY_LABEL, REVISION_FIELD
 from registry.store import GraphStore
 from registry.store.embedded import EmbeddedStore
 from registry.store.falkordb_server import FalkorDBServer
@@ -124,6 +127,40 @@ def assert_consistent(store: GraphStore) -> None:
         assert not missing, f"{rel['a']} -{rel['type']}-> {rel['b']} is half-written: no {missing}"
 
 
+# An entity's revision counts the changes to it and to its outgoing relationships (registry/graph.py): a node write
+# raises it by one with one Change record; a relationship write raises its `from` entity's revision by one for the
+# whole group of that entity's links in one statement, with one Change record per link, all at that new revision.
+# So what holds is: the revisions of an entity's Change records are exactly 1..its revision, each at least once.
+REVISIONS_WITHOUT_HISTORY = (
+    f"MATCH (n:{ENTITY_LABEL}) OPTIONAL MATCH (c:{HISTORY_LABEL} {{entity_id: n.id}}) "
+    f"WITH n, count(DISTINCT c.{REVISION_FIELD}) AS revisions, min(c.{REVISION_FIELD}) AS first, "
+    f"max(c.{REVISION_FIELD}) AS latest "
+    f"WHERE coalesce(n.{REVISION_FIELD}, 0) < 1 OR revisions <> n.{REVISION_FIELD} "
+    f"OR latest <> n.{REVISION_FIELD} OR first <> 1 "
+    f"RETURN n.id AS id, n.{REVISION_FIELD} AS revision, revisions, first, latest ORDER BY id LIMIT 10")
+# A Change record names the entity it changed and, for a relationship, the entity it points to.
+HISTORY_WITHOUT_ENTITY = (
+    f"MATCH (c:{HISTORY_LABEL}) OPTIONAL MATCH (n:{ENTITY_LABEL} {{id: c.entity_id}}) "
+    f"OPTIONAL MATCH (t:{ENTITY_LABEL} {{id: c.target_id}}) "
+    "WITH c, n, t WHERE n IS NULL OR (c.target_id IS NOT NULL AND t IS NULL) "
+    "RETURN c.id AS id, c.action AS action, c.entity_id AS entity, c.target_id AS target ORDER BY id LIMIT 10")
+# Every relationship was written with a Change record of its `from` entity naming its type and its `to` entity.
+LINKS_WITHOUT_HISTORY = (
+    f"MATCH (a:{ENTITY_LABEL})-[r]->(b:{ENTITY_LABEL}) "
+    f"OPTIONAL MATCH (c:{HISTORY_LABEL} {{entity_id: a.id, target_id: b.id, rel_type: type(r)}}) "
+    "WITH a, r, b, count(c) AS changes WHERE changes = 0 "
+    "RETURN a.id AS source, type(r) AS type, b.id AS target ORDER BY source, target LIMIT 10")
+
+
+def assert_history_matches(store: GraphStore, when: str) -> None:
+    """No write without its history record, no history record without its write."""
+    assert store.read(f"MATCH (c:{HISTORY_LABEL}) RETURN count(c) AS n")[0]["n"] > 0, f"{when}: no history at all"
+    assert store.read(REVISIONS_WITHOUT_HISTORY) == [], \
+        f"{when}: entities whose revision does not match their Change records"
+    assert store.read(HISTORY_WITHOUT_ENTITY) == [], f"{when}: Change records of entities that do not exist"
+    assert store.read(LINKS_WITHOUT_HISTORY) == [], f"{when}: relationships without their Change record"
+
+
 def runs(store: GraphStore) -> list[dict]:  # type: ignore[type-arg]
     return store.read("MATCH (r:ImportRun) RETURN r.id AS id, r.status AS status ORDER BY r.started_at")
 
@@ -141,6 +178,7 @@ def test_a_killed_import_leaves_a_consistent_store_and_a_rerun_completes_it(
     kill_while_writing(target, inventory, phase)
 
     assert_consistent(target.store)
+    assert_history_matches(target.store, f"after the import was killed in the {phase} pass")
     nodes, rels = target.snapshot()
     assert len(nodes) < len(expected_nodes) or len(rels) < len(expected_rels), \
         "the import was killed only after it had written everything"
@@ -150,5 +188,6 @@ def test_a_killed_import_leaves_a_consistent_store_and_a_rerun_completes_it(
     rerun = target.registry("import", str(inventory))
     assert rerun.returncode == 0, rerun.stderr
     assert target.snapshot() == (expected_nodes, expected_rels)
+    assert_history_matches(target.store, "after the re-run")
     statuses = {run["id"]: run["status"] for run in runs(target.store)}
     assert statuses.pop(killed["id"]) != "completed" and list(statuses.values()) == ["completed"]
