@@ -22,7 +22,7 @@ from graph_model.ledger import LEDGER_TYPES
 from graph_model.nodes import HISTORY_LABEL, REVISION_FIELD, HistoryRecord
 from graph_model.schema import SEARCH_PROPERTY
 from registry.store.protocol import GraphStore, Row
-from registry.text_search import FOLDS, folded_cypher, search_text
+from registry.text_search import search_text
 
 PAGE_SIZE = 1000
 _T = TypeVar("_T")
@@ -108,12 +108,15 @@ class RegistryGraph:
         self._backfill_search_text()
 
     def _backfill_search_text(self, batch: int = 10_000) -> None:
-        # Never null, even for a node without a name: each round must shrink what is left, or it would not end.
-        names = folded_cypher("coalesce(n.name, '') + $separator + coalesce(n.name_en, '')")
-        query = (f"MATCH (n:{ENTITY_LABEL}) WHERE n.{SEARCH_PROPERTY} IS NULL WITH n LIMIT $batch "
-                 f"SET n.{SEARCH_PROPERTY} = {names} RETURN count(n) AS done")
-        while self.store.write(query, {"batch": batch, "folds": FOLDS, "separator": " "})[0]["done"] == batch:
-            pass
+        """Derive the search text (in Python, exactly as a write does) of nodes stored before it existed."""
+        pending = (f"MATCH (n:{ENTITY_LABEL}) WHERE n.{SEARCH_PROPERTY} IS NULL AND n.id IS NOT NULL "
+                   "RETURN n.id AS id, n.name AS name, n.name_en AS name_en LIMIT $batch")
+        fill = f"UNWIND $rows AS row MATCH (n:{ENTITY_LABEL} {{id: row.id}}) SET n.{SEARCH_PROPERTY} = row.text"
+        while rows := self.store.read(pending, {"batch": batch}):
+            # Never null, even for a node without a name: each round must shrink what is left, or it would not end.
+            self.store.write(fill, {"rows": [{"id": row["id"], "text": search_text(row)} for row in rows]})
+            if len(rows) < batch:
+                break
 
     # --- reads -------------------------------------------------------------------------------------------
 

@@ -2,12 +2,15 @@
 
 Neither engine folds Vietnamese diacritics by itself (FalkorDB's full-text index keeps 'lào' and 'lao' apart;
 Neo4j's folding analyzer would, but the two must agree), so every entity carries a derived property,
-`search_text`: its name and English name lower-cased with each accented letter replaced by its base letter
-(đ → d). Each store keeps a full-text index on it per node type, and a search asks that index for every word of
-the folded query as a word prefix — 'lao cai', 'LÀO CAI' and 'Lào Cai' all find 'Ủy ban nhân dân tỉnh Lào Cai'.
+`search_text`: the words of its name and English name, lower-cased with each accented letter replaced by its base
+letter (đ → d), reduced to runs of [a-z0-9] and joined by single spaces. Each store keeps a full-text index on it
+per node type, and a search asks that index for every word of the folded query as a word prefix — 'lao cai',
+'LÀO CAI' and 'Lào Cai' all find 'Ủy ban nhân dân tỉnh Lào Cai'. The indexed text holds exactly the words a query
+is split into, so both engines' tokenisers (RediSearch's and Lucene's, which split at different punctuation: a
+backslash, a typographic quote, the dot of `db.labels`) see only spaces between words and answer alike.
 
 The property is written with every node (`registry.graph`), never read back as content (StoredNode drops it),
-and back-filled by the Cypher twin of `fold` for nodes stored before it existed.
+and back-filled (computed here, written by id) for nodes stored before it existed.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ def _fold_pairs() -> list[list[str]]:
 
 
 FOLDS: list[list[str]] = _fold_pairs()
-"""[accented lower-case letter or combining mark, replacement]: the `$folds` parameter of a search."""
+"""[accented lower-case letter or combining mark, replacement], applied in this order by `fold`."""
 
 
 def fold(text: str) -> str:
@@ -45,16 +48,11 @@ def fold(text: str) -> str:
     return " ".join(folded.split())
 
 
-def folded_cypher(expression: str) -> str:
-    """Cypher computing `fold(expression)`; it needs the `$folds` parameter."""
-    return f"reduce(text = toLower({expression}), pair IN $folds | replace(text, pair[0], pair[1]))"
-
-
 def search_text(props: Mapping[str, object]) -> str:
-    """The derived, indexed text of a node: its folded name and English name, space-separated (RediSearch does not
-    split words at a line break)."""
+    """The derived, indexed text of a node: the search words of its name and English name, space-separated (so no
+    engine's word splitting can differ from `search_words`; "" for a node without a name)."""
     names = (props.get("name"), props.get("name_en"))
-    return " ".join(fold(name) for name in names if isinstance(name, str) and name)
+    return " ".join(word for name in names if isinstance(name, str) for word in search_words(name))
 
 
 def search_words(text: str) -> list[str]:

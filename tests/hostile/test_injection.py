@@ -181,15 +181,6 @@ def test_a_nul_character_is_refused_with_the_field_and_line_and_nothing_else_is_
 
 UPSERT = """mutation ($input: EntityInput!) {
   upsertEntity(input: $input) { entity { id name } errors { field message } } }"""
-# A KNOWN DEFECT, kept exact so that its fix shows here: the search splits the query into [a-z0-9] words
-# (`search_words`), but each engine's full-text index splits the stored `search_text` its own way. RediSearch
-# (embedded) splits only at ASCII punctuation and spaces and takes a backslash as an escape, so a word next to a
-# backslash, a unicode quote or an invisible mark (U+202E, U+FEFF) is not found by itself; Lucene (Neo4j) keeps
-# `db.labels` as one word, so `labels` does not find it. The engines then disagree, which text_search.py says
-# they must not. Remove an entry when the indexed text is reduced to the same words (e.g. search_text =
-# " ".join(search_words(name))): the name is then found on both.
-UNFOUND_BY_ITS_WORDS = {"backslash": "embedded", "unicode-escape": "embedded", "unicode-quotes": "embedded",
-                        "call": "neo4j"}
 SEARCH = "query ($text: String!) { systems(filter: {search: $text}) { totalCount edges { node { id name } } } }"
 
 
@@ -209,7 +200,7 @@ def post(client: TestClient, headers: dict[str, str], query: str, variables: dic
 
 
 @pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
-def test_hostile_text_through_upsert_entity_and_search_is_stored_verbatim(seeded, admin_client, store_kind, text):
+def test_hostile_text_through_upsert_entity_and_search_is_stored_verbatim(seeded, admin_client, text):
     graph = seeded
     client, headers = admin_client
     records = [raw for raw in hostile_records(text) if "id" in raw]
@@ -232,9 +223,7 @@ def test_hostile_text_through_upsert_entity_and_search_is_stored_verbatim(seeded
     if len(search_words(text)) > MAX_SEARCH_WORDS:
         assert response["data"] is None and [error["message"] for error in response["errors"]] == [
             f"search takes at most {MAX_SEARCH_WORDS} words"], response
-    elif store_kind == UNFOUND_BY_ITS_WORDS.get(next(key for key, value in HOSTILE.items() if value == text)):
-        assert response == {"data": {"systems": {"totalCount": 0, "edges": []}}}, response
-    else:
+    else:  # found by its words on both engines: the indexed text holds exactly the query's words
         assert response == {"data": {"systems": {"totalCount": 1, "edges": [
             {"node": {"id": "system:hostile", "name": text.strip()}}]}}}, response
     # "hostile" is in the id only, which the search does not read: nothing matches
