@@ -527,7 +527,11 @@ def db_stop(ctx: typer.Context) -> None:
         return
     from registry.store.falkordb_server import FalkorDBServer
 
-    stopped = FalkorDBServer(state.settings.data_dir).stop()
+    try:
+        stopped = FalkorDBServer(state.settings.data_dir).stop()
+    except StoreError as error:  # e.g. a server still running on a directory that has become read-only
+        err.print(f"[red]Cannot stop the embedded store:[/] {error}")
+        raise typer.Exit(2) from None
     out.print("stopped" if stopped else "was not running")
 
 

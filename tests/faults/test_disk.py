@@ -121,8 +121,14 @@ def test_a_read_only_data_directory_is_refused_clearly_and_left_as_it_was(tmp_pa
         assert len(before) == 8
         stats = registry(data_dir, "stats", "--json")
         assert stats.returncode == 0, stats.stderr
+        # Stopping a running server needs the lock file, which a read-only directory cannot hold: a clear refusal.
+        stop = read_only_registry(mount, data_dir, "db", "stop")
+        assert stop.returncode == 2 and "Traceback" not in stop.stderr, stop.stderr
+        assert "is not writable" in " ".join(stop.stderr.split()) and server.status().running, stop.stderr
         server.stop()  # a running server would answer on its socket: the commands below must start one
         files = file_digests(data_dir)
+        stopped = read_only_registry(mount, data_dir, "db", "stop")  # none runs, none can start: nothing to do
+        assert stopped.returncode == 0 and stopped.stdout.strip() == "was not running", stopped.stderr
 
         fresh = mount / "fresh" / "data"
         for directory, args in ((data_dir, ("import", str(new))), (data_dir, ("stats", "--json")),
