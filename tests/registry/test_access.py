@@ -23,6 +23,7 @@ from registry.graph import RegistryGraph
 from registry.loading import Loader, LoadReport
 from registry.store import StoreError
 from tests.conftest import REPO
+from tests.registry.seeding import seed
 from tests.registry.test_cli import REGISTRY
 
 SEED = [
@@ -45,10 +46,7 @@ SEED = [
 
 @pytest.fixture
 def seeded(graph: RegistryGraph) -> RegistryGraph:
-    where = Location("seed")
-    report = Loader(graph).load_items(lambda: [Parsed(where, parse_record(raw)) for raw in SEED])
-    assert report.ok, report.rejects
-    return graph
+    return seed(graph, SEED)
 
 
 @pytest.fixture

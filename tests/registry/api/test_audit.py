@@ -13,13 +13,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from graph_model import parse_record
-from importers import Location, Parsed
 from registry.api import create_app
 from registry.api.tokens import create_token
 from registry.graph import RegistryGraph
-from registry.loading import Loader
 from registry.settings import RegistrySettings
+from tests.registry.seeding import seed
 
 AUDIT = "registry.audit"
 SEED = [
@@ -46,10 +44,7 @@ NEW_SYSTEM = {"input": {"type": "System", "fields": {"id": "system:a.gia-mao", "
 
 @pytest.fixture
 def seeded(graph: RegistryGraph) -> RegistryGraph:
-    where = Location("seed")
-    report = Loader(graph).load_items(lambda: [Parsed(where, parse_record(raw)) for raw in SEED])
-    assert report.ok, report.rejects
-    return graph
+    return seed(graph, SEED)
 
 
 @pytest.fixture

@@ -13,15 +13,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from graph_model import parse_record
-from importers import Location, Parsed
 from registry.api import create_app
 from registry.api.tokens import create_token, find_token, token_hash
 from registry.graph import RegistryGraph
-from registry.loading import Loader
 from registry.settings import RegistrySettings
 from registry.store.falkordb_server import FalkorDBServer
 from tests.conftest import REPO
+from tests.registry.seeding import seed
 from tests.registry.test_cli import REGISTRY
 
 GUIDE = REPO / "docs" / "graphql.md"
@@ -93,11 +91,7 @@ class Client:
 
 @pytest.fixture
 def seeded(graph: RegistryGraph) -> RegistryGraph:
-    where = Location("seed")
-    records = [Parsed(where, parse_record(raw)) for raw in SEED]
-    report = Loader(graph).load_items(lambda: records)
-    assert report.ok, report.rejects
-    return graph
+    return seed(graph, SEED)
 
 
 @pytest.fixture
