@@ -39,7 +39,7 @@ class Client:
 def client(graph: RegistryGraph) -> Iterator[Client]:
     counting = CountingStore(graph.store)
     with TestClient(create_app(store=counting)) as test_client:
-        counting.reads.clear()  # the app's start-up (schema, search-text back-fill) reads; no request has yet
+        counting.forget()  # the app's start-up (schema, search-text back-fill) reads; no request has yet
         yield Client(test_client, counting)
 
 

@@ -37,6 +37,11 @@ class CountingStore:
         self.reads.append(query)
         return await self._store.aread(query, params)
 
+    def forget(self) -> None:
+        """Start counting afresh (after the app's start-up, whose schema check and search-text back-fill read)."""
+        self.reads.clear()
+        self.sync_reads.clear()
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
 
@@ -95,6 +100,7 @@ def sample_store(store_kind: str, request: pytest.FixtureRequest) -> Iterator[Gr
 def sample_api(sample_store: GraphStore) -> Iterator[Api]:
     counting = CountingStore(sample_store)
     with TestClient(create_app(store=counting)) as client:
+        counting.forget()
         yield Api(client, counting)
 
 
@@ -103,4 +109,5 @@ def api(graph: RegistryGraph) -> Iterator[Api]:
     """The app on an empty store of each kind (load what the test needs through `graph`)."""
     counting = CountingStore(graph.store)
     with TestClient(create_app(store=counting)) as client:
+        counting.forget()
         yield Api(client, counting)
