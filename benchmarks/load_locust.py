@@ -184,7 +184,7 @@ class Writer(HttpUser):
     @task(1)
     def forbidden_write(self) -> None:
         """Another agency's system: the server must answer 403 and write nothing."""
-        fields = {"id": self.random.choice(INPUT["foreign_ids"]), "name": "Không được phép"}  # FORBIDDEN_NAME
+        fields = {"id": self.random.choice(INPUT["foreign_ids"]), "name": INPUT["forbidden_name"]}
         with self.client.post("/graphql", json={"query": UPSERT, "variables": {
                 "input": {"type": "System", "fields": fields}}}, headers=self.headers, name="forbidden-write",
                 catch_response=True) as response:

@@ -45,6 +45,8 @@ WRITERS = int(os.environ.get("BENCH_LOAD_WRITERS", "4"))
 LOCUST = REPO / "benchmarks" / "load_locust.py"
 LOCUST_BIN = shutil.which("locust", path=str(Path(sys.executable).parent)) or "locust"
 NAME = re.compile(r"w(\d+) e(\d+) v(\d+)$")
+FORBIDDEN_NAME = "Không được phép"
+"""The name load_locust.py's writers try to give another agency's system (an intended 403): never stored."""
 KINDS = ("graphql-entity", "graphql-search", "rest-entity", "read-revision", "upsert-entity", "link", "unlink",
          "forbidden-write")
 
@@ -62,7 +64,7 @@ def _inputs(exported: str, run_tag: str, token: str, agency: str, owners: dict[s
     foreign = sorted(system["id"] for system in systems if owners.get(system["id"]) not in subtree)
     return {"read_ids": read_ids, "search_words": picker.sample(words, min(200, len(words))), "token": token,
             "agency": agency, "id_prefix": f"system:load-{run_tag}", "foreign_ids": foreign[:200],
-            "link_targets": read_ids[:10]}
+            "link_targets": read_ids[:10], "forbidden_name": FORBIDDEN_NAME}
 
 
 def _writers_agency(exported: str) -> tuple[str, dict[str, str], set[str]]:
@@ -126,10 +128,6 @@ def _number(cell: str) -> float | None:
         return float(cell)
     except ValueError:
         return None  # locust writes N/A for a kind with no request
-
-
-FORBIDDEN_NAME = "Không được phép"
-"""The name load_locust.py's writers try to give another agency's system (an intended 403): never stored."""
 
 
 def _lost_writes(exported: str, acks: dict[str, Any]) -> list[str]:

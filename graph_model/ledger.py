@@ -6,9 +6,16 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from graph_model.nodes import HISTORY_LABEL, EntityId, HistoryRecord, ShortText, Text
 
@@ -18,7 +25,23 @@ API_TOKEN_LABEL = "ApiToken"
 _COUNT_FIELD = re.compile(r"^[a-z][a-z_]*_(created|updated|unchanged)$")
 
 
-class ImportRunRecord(BaseModel):
+class _StoredAsIs(BaseModel):
+    """A bookkeeping record whose node properties are its fields, less `type` (which is its label)."""
+
+    def stored(self) -> dict[str, Any]:
+        """The node's properties (flat values and lists, as both stores keep them)."""
+        return self.model_dump(mode="json", exclude={"type"}, exclude_none=True)
+
+    def exported(self) -> dict[str, Any]:
+        """The record as a backup line."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+    @classmethod
+    def from_stored(cls, props: dict[str, Any]) -> Self:
+        return cls.model_validate(props)
+
+
+class ImportRunRecord(_StoredAsIs):
     """One import run as `registry imports` lists it: who ran it, when, on which files (with their checksums), how
     it ended and what it counted. The counts are fields named `<kind>_<outcome>` (e.g. `nodes_created`)."""
 
@@ -52,22 +75,14 @@ class ImportRunRecord(BaseModel):
             raise ValueError("rejects_json must be a JSON list")
         return self
 
-    def stored(self) -> dict[str, Any]:
-        """The ImportRun node's properties (flat values and lists, as both stores keep them)."""
-        return self.model_dump(mode="json", exclude={"type"}, exclude_none=True)
-
     def exported(self) -> dict[str, Any]:
-        """The record as a backup line: type and id first, then the fields in name order (the same on both
-        stores, whatever order a store returns properties in)."""
+        """The record as a backup line: type and id first, then the fields in name order (the counts come in
+        whatever order a store returns properties in; this order is the same on both)."""
         body = self.stored()
         return {"type": self.type, "id": body.pop("id"), **dict(sorted(body.items()))}
 
-    @classmethod
-    def from_stored(cls, props: dict[str, Any]) -> ImportRunRecord:
-        return cls.model_validate(props)
 
-
-class ApiTokenRecord(BaseModel):
+class ApiTokenRecord(_StoredAsIs):
     """An API token as the registry keeps it: never the token, only its SHA-256 hash, with its scope."""
 
     model_config = ConfigDict(extra="forbid")
@@ -86,20 +101,10 @@ class ApiTokenRecord(BaseModel):
             raise ValueError("an agency token needs an agency id; admin and read-only tokens take none")
         return self
 
-    def stored(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude={"type"}, exclude_none=True)
-
-    def exported(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_none=True)
-
-    @classmethod
-    def from_stored(cls, props: dict[str, Any]) -> ApiTokenRecord:
-        return cls.model_validate(props)
-
 
 LedgerRecord = HistoryRecord | ImportRunRecord | ApiTokenRecord
 
-LEDGER_TYPES: dict[str, type[HistoryRecord] | type[ImportRunRecord] | type[ApiTokenRecord]] = {
+LEDGER_TYPES: dict[str, type[HistoryRecord | ImportRunRecord | ApiTokenRecord]] = {
     HISTORY_LABEL: HistoryRecord,
     IMPORT_RUN_LABEL: ImportRunRecord,
     API_TOKEN_LABEL: ApiTokenRecord,

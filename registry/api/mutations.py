@@ -43,6 +43,7 @@ from graph_model import (
 from graph_model.identifiers import ENTITY_ID_RE
 from graph_model.nodes import (
     PROVENANCE_FIELDS,
+    REVISION_FIELD,
     ChangeAction,
     changes_json,
     stored_content,
@@ -177,16 +178,19 @@ def _expect(entity_id: str, revision: int | None) -> dict[str, int] | None:
     return None if revision is None else {entity_id: revision}
 
 
-def _revision_missing(write: _Write, entity_id: str, expected: int | None) -> list[MutationError]:
-    """No lost update: a write to an entity that exists must say which revision it is based on."""
-    if expected is not None:
-        return []
-    current = write.graph.revisions([entity_id]).get(entity_id)
-    if current is None:
+def _revision_missing(entity_id: str, current: int | None, expected: int | None) -> list[MutationError]:
+    """No lost update: a write to an entity that exists (at revision `current`; None: it does not) must say which
+    revision it is based on."""
+    if expected is not None or current is None:
         return []
     return [MutationError(field=EXPECTED, message=(
         f"required: {entity_id!r} exists (at revision {current}); send the revision your change is based on, as "
         "read with entity(id) { revision }, so that a change made since you read it is not overwritten"))]
+
+
+def _revision(props: dict[str, Any]) -> int:
+    """A fetched entity's revision (0 for one stored before revisions were kept, as `RegistryGraph.revisions`)."""
+    return props.get(REVISION_FIELD, 0)
 
 
 def _upsert(write: _Write, input: EntityInput, expected: int | None = None) -> Any:
@@ -226,7 +230,7 @@ def _upsert(write: _Write, input: EntityInput, expected: int | None = None) -> A
             return EntityPayload(errors=[MutationError(
                 field="owner", message="required: a new entity written with an agency token must name its owner, "
                                        "an agency at or under the token's agency")])
-    if existing is not None and (missing := _revision_missing(write, node.id, expected)):
+    if existing is not None and (missing := _revision_missing(node.id, _revision(existing.props), expected)):
         return EntityPayload(errors=missing)
     records: list[Node | Relationship] = [node]
     if owner is not None:
@@ -289,7 +293,7 @@ def _link(write: _Write, rel_type: str, source: str, target: str, properties: An
     except RecordError as error:
         return LinkPayload(ok=False, errors=_errors(error))
     _authorise_link(write, "link", rel_type, source, target)
-    if missing := _revision_missing(write, source, expected):
+    if missing := _revision_missing(source, write.graph.revisions([source]).get(source), expected):
         return LinkPayload(ok=False, errors=missing)
     errors = write.load([record], _expect(source, expected))  # type: ignore[list-item]
     return LinkPayload(ok=not errors, errors=errors)
@@ -312,7 +316,7 @@ def _unlink(write: _Write, rel_type: str, source: str, target: str, expected: in
     stored = write.graph.fetch_relationships(rel_type, [(source, target)]).get((source, target))
     if stored is None:
         return missing
-    if no_revision := _revision_missing(write, source, expected):
+    if no_revision := _revision_missing(source, write.graph.revisions([source]).get(source), expected):
         return LinkPayload(ok=False, errors=no_revision)
     now = datetime.now(UTC)
     before = stored_content(stored)
@@ -358,7 +362,7 @@ def _retire(write: _Write, entity_id: str, expected: int | None = None) -> Any:
             raise write.deny("retireEntity", f"{stored.type} {entity_id}",
                              f"{entity_id!r} is owned by {owner or 'no agency'}, not by {write.token.agency!r} "
                              "or an agency under it")
-    if missing := _revision_missing(write, entity_id, expected):
+    if missing := _revision_missing(entity_id, _revision(stored.props), expected):
         return EntityPayload(errors=missing)
     try:
         node = parse_record({"type": stored.type, **stored_content(stored.props), STATUS_FIELD: RETIRED})

@@ -173,7 +173,7 @@ class FalkorDBServer:
         return StoreError(f"the data directory {self.data_dir} is not writable ({reason}); nothing was changed")
 
     def _start_locked(self) -> None:
-        self._require_writable()
+        """Start a server; called under `_lock`, which has made sure the data directory is writable."""
         stale = self._pid()
         if stale is not None:
             # A server whose socket does not answer (e.g. still loading a large AOF): wait for it rather than
